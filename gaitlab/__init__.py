@@ -1,0 +1,68 @@
+"""gaitlab: plantar-pressure (baropodometry) and gait analysis, from the serial port to the report.
+
+The public API is re-exported here::
+
+    import gaitlab
+    rec = gaitlab.read_recording("walk.h5")
+    rec.total_force_n()
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import PackageNotFoundError, version
+
+from gaitlab.errors import (
+    DataFormatError,
+    GaitlabError,
+    InvalidRecordingError,
+    OutputExistsError,
+    UnsupportedFormatError,
+)
+from gaitlab.recording import (
+    DeviceInfo,
+    ForceRecording,
+    Gap,
+    GridLayout,
+    PressureRecording,
+    Side,
+    SparseLayout,
+)
+
+try:
+    __version__ = version("gaitlab-toolkit")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+logging.getLogger("gaitlab").addHandler(logging.NullHandler())
+
+
+def set_log_level(level: int | str) -> None:
+    """Set the level of gaitlab's loggers (e.g. ``"INFO"`` or ``logging.DEBUG``).
+
+    gaitlab never configures handlers itself; an application that wants to see
+    the messages adds one, e.g. with :func:`logging.basicConfig`.
+
+    Examples
+    --------
+    >>> set_log_level("WARNING")
+    """
+    logging.getLogger("gaitlab").setLevel(level)
+
+
+__all__ = [
+    "DataFormatError",
+    "DeviceInfo",
+    "ForceRecording",
+    "GaitlabError",
+    "Gap",
+    "GridLayout",
+    "InvalidRecordingError",
+    "OutputExistsError",
+    "PressureRecording",
+    "Side",
+    "SparseLayout",
+    "UnsupportedFormatError",
+    "__version__",
+    "set_log_level",
+]
