@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from gaitlab.errors import InvalidRecordingError
+from gaitlab.errors import GaitlabError, InvalidParameterError, InvalidRecordingError
 
 __all__ = [
     "as_array",
     "check_finite",
+    "check_number",
     "check_option",
     "check_positive",
     "json_safe",
@@ -31,28 +32,63 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_option(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    """Return ``value`` if it is one of ``allowed``, else raise naming ``name``."""
+def check_option(
+    name: str,
+    value: Any,
+    allowed: Iterable[Any],
+    *,
+    error: type[GaitlabError] = InvalidParameterError,
+) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise ``error`` naming ``name``."""
     allowed = list(allowed)
     if value not in allowed:
         choices = ", ".join(repr(a) for a in allowed)
-        raise InvalidRecordingError(
-            f"invalid value for {name!r}: expected one of {choices}, got {_short(value)}"
-        )
+        raise error(f"invalid value for {name!r}: expected one of {choices}, got {_short(value)}")
     return value
 
 
-def check_positive(name: str, value: Any) -> float:
-    """Return ``value`` as a float if it is finite and > 0, else raise naming ``name``."""
+def check_number(
+    name: str,
+    value: Any,
+    *,
+    lo: float = -math.inf,
+    hi: float = math.inf,
+    lo_open: bool = False,
+    integer: bool = False,
+    error: type[GaitlabError] = InvalidParameterError,
+) -> float:
+    """Return ``value`` as a float if it is finite and within ``[lo, hi]``, else raise.
+
+    ``lo_open`` excludes ``lo`` itself; ``integer`` also requires a whole number
+    (booleans are refused either way).
+
+    Examples
+    --------
+    >>> check_number("duration_s", "2.5", lo=0.0, lo_open=True)
+    2.5
+    """
+    kind = "a whole number" if integer else "a number"
     try:
+        if isinstance(value, bool):
+            raise TypeError
         number = float(value)
     except (TypeError, ValueError):
-        raise InvalidRecordingError(
-            f"{name} must be a positive number, got {_short(value)}"
-        ) from None
-    if not math.isfinite(number) or number <= 0:
-        raise InvalidRecordingError(f"{name} must be a positive number, got {_short(value)}")
+        raise error(f"{name} must be {kind}, got {_short(value)}") from None
+    if integer and not number.is_integer():
+        raise error(f"{name} must be {kind}, got {_short(value)}")
+    if not math.isfinite(number) or number > hi or number < lo or (lo_open and number == lo):
+        low = "" if lo == -math.inf else f"{'>' if lo_open else '>='} {lo:g}"
+        high = "" if hi == math.inf else f"<= {hi:g}"
+        bounds = " and ".join(b for b in (low, high) if b) or "finite"
+        raise error(f"{name} must be {bounds}, got {_short(value)}")
     return number
+
+
+def check_positive(
+    name: str, value: Any, *, error: type[GaitlabError] = InvalidParameterError
+) -> float:
+    """Return ``value`` as a float if it is finite and > 0, else raise naming ``name``."""
+    return check_number(name, value, lo=0.0, lo_open=True, error=error)
 
 
 def as_array(
@@ -80,7 +116,7 @@ def as_array(
         raise InvalidRecordingError(f"{name} must be {want}, got shape {array.shape}")
     if shape is not None:
         if len(shape) != array.ndim or any(
-            want is not None and want != got for want, got in zip(shape, array.shape)
+            want is not None and want != got for want, got in zip(shape, array.shape, strict=True)
         ):
             want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
             raise InvalidRecordingError(f"{name} must have shape {want}, got {array.shape}")
@@ -97,7 +133,7 @@ def check_finite(array: NDArray[Any], name: str, *, allow_nan: bool = False) -> 
         what = "infinite" if allow_nan else "non-finite"
         raise InvalidRecordingError(
             f"{name} has {int(bad.sum())} {what} values; the first is "
-            f"{array[where]!r} at index {where if len(where) > 1 else where[0]}"
+            f"{array[where].item()!r} at index {where if len(where) > 1 else where[0]}"
         )
 
 

@@ -9,6 +9,7 @@ exceptions keeps working.
 ::
 
     GaitlabError
+     +-- InvalidParameterError (also ValueError)
      +-- InvalidRecordingError (also ValueError)
      +-- DataFormatError (also ValueError)
      |    +-- UnsupportedFormatError
@@ -38,6 +39,7 @@ __all__ = [
     "DriverNotAvailableError",
     "FrameDecodeError",
     "GaitlabError",
+    "InvalidParameterError",
     "InvalidRecordingError",
     "MissingDependencyError",
     "OutputExistsError",
@@ -47,6 +49,13 @@ __all__ = [
 
 class GaitlabError(Exception):
     """Base class of every error gaitlab raises on purpose."""
+
+
+class InvalidParameterError(GaitlabError, ValueError):
+    """A function argument or command-line option is out of range or not an allowed choice.
+
+    The message names the parameter, what is allowed, and the value given.
+    """
 
 
 class InvalidRecordingError(GaitlabError, ValueError):

@@ -237,7 +237,10 @@ class GridLayout(SensorLayout):
                 )
             object.__setattr__(self, name, int(value))
         for name in ("row_pitch_mm", "col_pitch_mm"):
-            object.__setattr__(self, name, check_positive(f"layout.{name}", getattr(self, name)))
+            pitch = check_positive(
+                f"layout.{name}", getattr(self, name), error=InvalidRecordingError
+            )
+            object.__setattr__(self, name, pitch)
         shape = (self.n_rows, self.n_cols)
         active = np.ones(shape, bool) if self.active is None else self.active
         object.__setattr__(
@@ -247,7 +250,7 @@ class GridLayout(SensorLayout):
         check_finite(origin, "layout.origin_mm")
         object.__setattr__(self, "origin_mm", (float(origin[0]), float(origin[1])))
         object.__setattr__(self, "sensor_sides", _sensor_sides(self.sensor_sides, self.n_sensors))
-        check_option("layout.frame", self.frame, FRAMES)
+        check_option("layout.frame", self.frame, FRAMES, error=InvalidRecordingError)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -394,7 +397,7 @@ class SparseLayout(SensorLayout):
         if (areas <= 0).any():
             i = int(np.argmax(areas <= 0))
             raise InvalidRecordingError(
-                f"layout.areas_mm2 must be > 0, got {areas[i]!r} for sensor {i}"
+                f"layout.areas_mm2 must be > 0, got {float(areas[i])!r} for sensor {i}"
             )
         object.__setattr__(self, "centres_mm", centres)
         object.__setattr__(self, "areas_mm2", areas)
@@ -408,7 +411,7 @@ class SparseLayout(SensorLayout):
                 raise InvalidRecordingError("layout.names must be unique")
             object.__setattr__(self, "names", names)
         object.__setattr__(self, "sensor_sides", _sensor_sides(self.sensor_sides, n))
-        check_option("layout.frame", self.frame, FRAMES)
+        check_option("layout.frame", self.frame, FRAMES, error=InvalidRecordingError)
 
     @property
     def n_sensors(self) -> int:
@@ -508,6 +511,11 @@ def _channels(
     return out, units
 
 
+def _iso(moment: datetime | None) -> str | None:
+    """Return the ISO form, which keeps the instant and the UTC offset (lossless equality)."""
+    return None if moment is None else moment.isoformat()
+
+
 def _equal_arrays(a: NDArray[Any], b: NDArray[Any]) -> bool:
     return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
 
@@ -531,8 +539,8 @@ class _TimeSeries:
         if (steps <= 0).any():
             i = int(np.argmax(steps <= 0))
             raise InvalidRecordingError(
-                f"timestamps_s must strictly increase, but frame {i + 1} is at {ts[i + 1]!r} s "
-                f"after frame {i} at {ts[i]!r} s"
+                f"timestamps_s must strictly increase, but frame {i + 1} is at "
+                f"{float(ts[i + 1])!r} s after frame {i} at {float(ts[i])!r} s"
             )
         object.__setattr__(self, "timestamps_s", ts)
         object.__setattr__(self, "side", Side.parse(self.side))
@@ -648,8 +656,7 @@ class _TimeSeries:
             _equal_arrays(self.timestamps_s, other.timestamps_s)
             and self.side == other.side
             and getattr(self, "device", None) == getattr(other, "device", None)
-            and self.start_time == other.start_time
-            and (self.start_time is None or self.start_time.utcoffset() == other.start_time.utcoffset())  # type: ignore[union-attr]
+            and _iso(self.start_time) == _iso(other.start_time)
             and getattr(self, "original_unit", None) == getattr(other, "original_unit", None)
             and self.metadata == other.metadata
             and self.channels.keys() == other.channels.keys()
@@ -743,7 +750,7 @@ class PressureRecording(_TimeSeries):
         if p.size and p.min() < 0:
             frame, sensor = (int(i) for i in np.argwhere(p < 0)[0])
             raise InvalidRecordingError(
-                f"pressure_kpa must be >= 0, got {p[frame, sensor]!r} kPa at frame {frame}, "
+                f"pressure_kpa must be >= 0, got {float(p[frame, sensor])!r} kPa at frame {frame}, "
                 f"sensor {sensor}"
             )
         inactive = ~self.layout.active_mask
@@ -751,7 +758,7 @@ class PressureRecording(_TimeSeries):
             frame, k = (int(i) for i in np.argwhere(p[:, inactive] != 0)[0])
             sensor = int(np.flatnonzero(inactive)[k])
             raise InvalidRecordingError(
-                f"pressure_kpa must be 0 at inactive cells, got {p[frame, sensor]!r} kPa at "
+                f"pressure_kpa must be 0 at inactive cells, got {float(p[frame, sensor])!r} kPa at "
                 f"frame {frame}, sensor {sensor}"
             )
         object.__setattr__(self, "pressure_kpa", p)
@@ -896,7 +903,9 @@ class PressureRecording(_TimeSeries):
             return self
         mask = self.layout.sensors_of(side)
         if not mask.any():
-            raise InvalidRecordingError(f"no sensor of this layout belongs to the {side.value} foot")
+            raise InvalidRecordingError(
+                f"no sensor of this layout belongs to the {side.value} foot"
+            )
         if isinstance(self.layout, SparseLayout):
             layout: Layout = self.layout.select(mask)
             values = self.pressure_kpa[:, mask]
