@@ -15,10 +15,12 @@ from importlib.metadata import PackageNotFoundError, version
 from gaitlab.errors import (
     DataFormatError,
     GaitlabError,
+    InvalidParameterError,
     InvalidRecordingError,
     OutputExistsError,
     UnsupportedFormatError,
 )
+from gaitlab.io import read_recording, write_recording
 from gaitlab.recording import (
     DeviceInfo,
     ForceRecording,
@@ -57,6 +59,7 @@ __all__ = [
     "GaitlabError",
     "Gap",
     "GridLayout",
+    "InvalidParameterError",
     "InvalidRecordingError",
     "OutputExistsError",
     "PressureRecording",
@@ -64,5 +67,7 @@ __all__ = [
     "SparseLayout",
     "UnsupportedFormatError",
     "__version__",
+    "read_recording",
+    "write_recording",
     "set_log_level",
 ]

@@ -643,20 +643,29 @@ def _present_weights(
 
 
 def _apply_noise(
-    pressure: NDArray[np.float32], rng: np.random.Generator, sd_pct: float, threshold_kpa: float
+    pressure: NDArray[np.float32],
+    rng: np.random.Generator,
+    sd_pct: float,
+    threshold_kpa: float,
+    resolution_kpa: float,
 ) -> None:
-    """Multiplicative Gaussian noise on loaded sensors, then a detection threshold (in place)."""
+    """Add multiplicative noise to loaded sensors, then threshold and round (in place)."""
     flat = pressure.reshape(-1)
     loaded = np.flatnonzero(flat)
     values = flat[loaded] * (
         1.0 + np.float32(sd_pct / 100.0) * rng.standard_normal(loaded.size, dtype=np.float32)
     )
     values[values < threshold_kpa] = 0.0
+    if resolution_kpa > 0:
+        values = np.round(values / np.float32(resolution_kpa)) * np.float32(resolution_kpa)
     flat[loaded] = values
 
 
-def _noise_params(noise: bool, noise_sd_pct: float, threshold_kpa: float) -> dict[str, Any]:
+def _noise_params(
+    noise: bool, noise_sd_pct: float, threshold_kpa: float, resolution_kpa: float
+) -> dict[str, Any]:
     return {
+        "resolution_kpa": _check_number("resolution_kpa", resolution_kpa, 0.0, 50.0),
         "noise": bool(noise),
         "noise_sd_pct": _check_number("noise_sd_pct", noise_sd_pct, 0.0, 50.0),
         "threshold_kpa": _check_number("threshold_kpa", threshold_kpa, 0.0, 100.0),
@@ -1215,6 +1224,7 @@ def static_standing(
     noise: bool = True,
     noise_sd_pct: float = 2.0,
     threshold_kpa: float = 3.0,
+    resolution_kpa: float = 0.5,
 ) -> SyntheticTrial[StaticTruth]:
     """Quiet bipedal standing on a pressure plate, with a known centre of pressure.
 
@@ -1269,6 +1279,10 @@ def static_standing(
         SD of the multiplicative noise, % of the value.
     threshold_kpa : float
         Detection threshold applied with the noise.
+    resolution_kpa : float
+        Pressures are rounded to multiples of this step with the noise, as a
+        device's converter does (pedar 2.5 kPa, Tekscan 1 kPa); 0 keeps full
+        float32 precision.
 
     Returns
     -------
@@ -1318,7 +1332,7 @@ def static_standing(
         ),
         "heel_distance_mm": _check_number("heel_distance_mm", heel_distance_mm, 0.0, 1000.0),
         "opening_angle_deg": _check_number("opening_angle_deg", opening_angle_deg, -60.0, 60.0),
-        **_noise_params(noise, noise_sd_pct, threshold_kpa),
+        **_noise_params(noise, noise_sd_pct, threshold_kpa, resolution_kpa),
     }
     sway = np.array(
         [
@@ -1415,7 +1429,13 @@ def static_standing(
         :, loaded
     ].astype(np.float32)
     if params["noise"]:
-        _apply_noise(pressure, rng_noise, params["noise_sd_pct"], params["threshold_kpa"])
+        _apply_noise(
+            pressure,
+            rng_noise,
+            params["noise_sd_pct"],
+            params["threshold_kpa"],
+            params["resolution_kpa"],
+        )
 
     metadata = _metadata("static_standing", seed, params, "static")
     metadata["condition"] = f"eyes_{eyes}"
@@ -1488,6 +1508,7 @@ def walkway(
     noise: bool = True,
     noise_sd_pct: float = 2.0,
     threshold_kpa: float = 3.0,
+    resolution_kpa: float = 0.5,
 ) -> SyntheticTrial[WalkwayTruth]:
     """Barefoot walking across a pressure walkway, with known footprints and events.
 
@@ -1556,6 +1577,10 @@ def walkway(
         SD of the multiplicative noise, % of the value.
     threshold_kpa : float
         Detection threshold applied with the noise.
+    resolution_kpa : float
+        Pressures are rounded to multiples of this step with the noise, as a
+        device's converter does (pedar 2.5 kPa, Tekscan 1 kPa); 0 keeps full
+        float32 precision.
 
     Returns
     -------
@@ -1610,7 +1635,7 @@ def walkway(
         "n_passes": int(_check_number("n_passes", n_passes, 1, 100)),
         "turn_time_s": _check_number("turn_time_s", turn_time_s, 0.0, 60.0, lo_open=True),
         "variability": _check_number("variability", variability, 0.0, 5.0),
-        **_noise_params(noise, noise_sd_pct, threshold_kpa),
+        **_noise_params(noise, noise_sd_pct, threshold_kpa, resolution_kpa),
     }
     foot = FootModel(foot_length_mm=foot_length_mm, arch=arch)
     rng_gait, rng_noise = _rngs(seed, 2)
@@ -1733,7 +1758,13 @@ def walkway(
             :, ra - r0 : rb - r0, ca - c0 : cb - c0
         ].astype(np.float32)
     if params["noise"]:
-        _apply_noise(grid, rng_noise, params["noise_sd_pct"], params["threshold_kpa"])
+        _apply_noise(
+            grid,
+            rng_noise,
+            params["noise_sd_pct"],
+            params["threshold_kpa"],
+            params["resolution_kpa"],
+        )
 
     # 3. Truth.
     u_dense = np.linspace(0.0, 1.0, 2001)
@@ -1882,6 +1913,7 @@ def insoles(
     noise: bool = True,
     noise_sd_pct: float = 2.0,
     threshold_kpa: float = 3.0,
+    resolution_kpa: float = 0.5,
 ) -> SyntheticTrial[InsoleTruth]:
     """Simulate a pair of in-shoe pressure insoles during continuous walking.
 
@@ -1937,6 +1969,10 @@ def insoles(
         SD of the multiplicative noise, % of the value.
     threshold_kpa : float
         Detection threshold applied with the noise.
+    resolution_kpa : float
+        Pressures are rounded to multiples of this step with the noise, as a
+        device's converter does (pedar 2.5 kPa, Tekscan 1 kPa); 0 keeps full
+        float32 precision.
 
     Returns
     -------
@@ -1978,7 +2014,7 @@ def insoles(
         "pronation": list(_pronation_pair(pronation)),
         "pitch_mm": _check_number("pitch_mm", pitch_mm, 0.0, 50.0, lo_open=True),
         "variability": _check_number("variability", variability, 0.0, 5.0),
-        **_noise_params(noise, noise_sd_pct, threshold_kpa),
+        **_noise_params(noise, noise_sd_pct, threshold_kpa, resolution_kpa),
     }
     foot = FootModel(foot_length_mm=foot_length_mm, arch=arch)
     rng_gait, rng_noise = _rngs(seed, 2)
@@ -2106,7 +2142,13 @@ def insoles(
         np.float32
     )
     if params["noise"]:
-        _apply_noise(pressure, rng_noise, params["noise_sd_pct"], params["threshold_kpa"])
+        _apply_noise(
+            pressure,
+            rng_noise,
+            params["noise_sd_pct"],
+            params["threshold_kpa"],
+            params["resolution_kpa"],
+        )
 
     def events(side: str, name: str) -> NDArray[np.float64]:
         times = np.array([getattr(s, name) for s in stances if s.side == side])

@@ -1,1 +1,201 @@
-"""Reading and writing recordings: the native HDF5 format, vendor importers and exporters."""
+"""Reading and writing recordings: the native HDF5 format, vendor importers and exporters.
+
+:func:`read_recording` and :func:`write_recording` choose a reader or writer
+by the file's suffix (or by an explicit ``format=`` name) from the registry
+``_FORMATS`` below. To add a format, write ``gaitlab/io/<format>.py`` with a
+``read_<format>(path)`` (and/or ``write_<format>(path, recording, *,
+overwrite, ...)``) and add one :class:`_FileFormat` entry. Several formats may
+claim one suffix (a ``.txt`` may be a Moticon export or a CSV): their readers
+are tried in registry order, a reader that does not recognise the file raises
+:class:`~gaitlab.errors.DataFormatError`, and when all fail the error lists
+each reader's message (the pims pattern, never a bare ``except``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gaitlab.errors import DataFormatError, UnsupportedFormatError
+from gaitlab.io.native import SUFFIXES as _NATIVE_SUFFIXES
+from gaitlab.io.native import read_native, write_native
+from gaitlab.recording import ForceRecording, PressureRecording
+
+__all__ = [
+    "read_recording",
+    "write_recording",
+    "read_native",
+    "write_native",
+]
+
+Reader = Callable[[Path], PressureRecording | ForceRecording]
+Writer = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class _FileFormat:
+    """One entry of the registry: a format's name, suffixes, reader and writer."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Reader | None = None
+    write: Writer | None = None
+
+
+#: The registry, in the order readers are tried when several claim a suffix.
+#: Later entries: Tekscan .asf, pedar .asc, Moticon .txt, CSV, MAT, Parquet.
+_FORMATS: dict[str, _FileFormat] = {
+    "native": _FileFormat("native", _NATIVE_SUFFIXES, read=read_native, write=write_native),
+}
+
+
+def _candidates(path: Path, format: str | None, action: str) -> list[_FileFormat]:
+    """Return the formats that may read or write ``path``, most specific first."""
+    if format is not None:
+        if format not in _FORMATS:
+            raise UnsupportedFormatError(
+                f"unknown format {format!r}; known formats: {', '.join(_FORMATS)}", path=path
+            )
+        spec = _FORMATS[format]
+        if getattr(spec, action) is None:
+            raise UnsupportedFormatError(
+                f"gaitlab cannot {action} the {format!r} format", path=path
+            )
+        return [spec]
+    name = path.name.lower()
+    matches = []
+    for order, spec in enumerate(_FORMATS.values()):
+        if getattr(spec, action) is None:
+            continue
+        lengths = [len(s) for s in spec.suffixes if name.endswith(s)]
+        if lengths:
+            matches.append((-max(lengths), order, spec))
+    if not matches:
+        known = sorted({s for f in _FORMATS.values() if getattr(f, action) for s in f.suffixes})
+        suffix = "".join(path.suffixes) or "(none)"
+        raise UnsupportedFormatError(
+            f"gaitlab cannot {action} files with suffix {suffix}; known suffixes: "
+            f"{', '.join(known)} (or pass format=... to choose a format)",
+            path=path,
+        )
+    return [spec for _, _, spec in sorted(matches, key=lambda m: m[:2])]
+
+
+def read_recording(
+    path: str | os.PathLike[str], *, format: str | None = None
+) -> PressureRecording | ForceRecording:
+    """Read a recording from any supported file, choosing the reader by suffix.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read. ``.h5``, ``.hdf5`` and ``.gaitlab.h5`` are the
+        native format (:func:`read_native`).
+    format : str, optional
+        Name of the format to use whatever the suffix, e.g. ``"native"``.
+
+    Returns
+    -------
+    PressureRecording or ForceRecording
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    UnsupportedFormatError
+        If no reader knows the suffix (the message lists the known ones), the
+        ``format`` name is unknown, or several readers claim the suffix and all
+        fail (the message lists each reader's error).
+    DataFormatError
+        If the only reader for the suffix cannot read the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from gaitlab import PressureRecording
+    >>> rec = PressureRecording.from_grid(
+    ...     np.zeros((2, 3, 3)), row_pitch_mm=8.0, sampling_rate_hz=50.0, side="left"
+    ... )
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_recording(Path(folder) / "static.gaitlab.h5", rec)
+    ...     read_recording(path)
+    <PressureRecording | grid 3x3 | 2 frames, 50 Hz, 0.040 s | side left>
+    """
+    path = Path(os.fspath(path))
+    candidates = _candidates(path, format, "read")
+    if len(candidates) == 1:
+        reader = candidates[0].read
+        assert reader is not None
+        return reader(path)
+    errors = []
+    for spec in candidates:
+        assert spec.read is not None
+        try:
+            return spec.read(path)
+        except DataFormatError as err:
+            errors.append(f"  {spec.name}: {err.reason}")
+    raise UnsupportedFormatError(
+        f"none of the {len(candidates)} readers for this file could read it:\n" + "\n".join(errors),
+        path=path,
+    )
+
+
+def write_recording(
+    path: str | os.PathLike[str],
+    recording: PressureRecording | ForceRecording,
+    *,
+    overwrite: bool = False,
+    format: str | None = None,
+    **options: Any,
+) -> Path:
+    """Write a recording, choosing the writer by suffix.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write. ``.h5``, ``.hdf5`` and ``.gaitlab.h5`` are the
+        native format (:func:`write_native`).
+    recording : PressureRecording or ForceRecording
+        The recording to write.
+    overwrite : bool
+        Replace ``path`` if it exists; by default an existing file is kept
+        and :class:`~gaitlab.errors.OutputExistsError` is raised.
+    format : str, optional
+        Name of the format to use whatever the suffix, e.g. ``"native"``.
+    **options
+        Passed to the writer, e.g. ``compression="gzip"`` for the native format.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        If no writer knows the suffix (the message lists the known ones) or
+        the ``format`` name is unknown.
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gaitlab import ForceRecording
+    >>> rec = ForceRecording(force_n=[0.0, 650.0], cop_mm=[[0, 0], [10, 20]],
+    ...                      timestamps_s=[0.0, 0.001])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_recording(Path(folder) / "plate.h5", rec, compression="gzip")
+    ...     path.name
+    'plate.h5'
+    """
+    path = Path(os.fspath(path))
+    spec = _candidates(path, format, "write")[0]
+    assert spec.write is not None
+    return Path(spec.write(path, recording, overwrite=overwrite, **options))

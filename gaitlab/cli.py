@@ -1,0 +1,374 @@
+"""The ``gaitlab`` command line: ``main(argv) -> int``.
+
+Every command is a function ``_cmd_<name>(args) -> int`` registered in
+:func:`build_parser`. Bad input never shows a traceback: errors that gaitlab
+raises on purpose (and missing or unreadable files) become one line on
+stderr and exit code 2. ``-v`` shows progress messages, ``-vv`` debug output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gaitlab import __version__, synth
+from gaitlab.errors import GaitlabError, OutputExistsError
+from gaitlab.io import read_recording, write_recording
+from gaitlab.recording import ForceRecording, GridLayout, PressureRecording
+
+logger = logging.getLogger("gaitlab.cli")
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+SCENARIOS = ("static", "walk", "insoles")
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _check_new_file(path: Path, force: bool) -> None:
+    """Refuse to overwrite ``path`` unless ``force``."""
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists already; pass --force to overwrite it")
+
+
+def _write_json(path: Path, data: Any, *, force: bool) -> None:
+    _check_new_file(path, force)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _fmt(value: float, unit: str = "", digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    return f"{value:.{digits}g}{' ' + unit if unit else ''}"
+
+
+def describe(recording: PressureRecording | ForceRecording) -> dict[str, Any]:
+    """Summarise a recording as plain values (what ``gaitlab info`` prints).
+
+    Parameters
+    ----------
+    recording : PressureRecording or ForceRecording
+        The recording to describe.
+
+    Returns
+    -------
+    dict
+        Device, layout, side, frames, nominal rate, duration, gaps, force range
+        and metadata; JSON-compatible.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gaitlab import PressureRecording
+    >>> rec = PressureRecording.from_grid(np.full((3, 2, 2), 10.0), row_pitch_mm=10.0,
+    ...                                   sampling_rate_hz=50.0)
+    >>> describe(rec)["force_n"]
+    {'min': 4.0, 'max': 4.0, 'peak_time_s': 0.0}
+    """
+    force = recording.total_force_n()
+    gaps = recording.find_gaps()
+    info: dict[str, Any] = {
+        "kind": "pressure" if isinstance(recording, PressureRecording) else "force",
+        "device": recording.device.to_dict(),
+        "side": recording.side.value,
+        "frames": recording.n_frames,
+        "sampling_rate_hz": None
+        if math.isnan(recording.sampling_rate_hz)
+        else recording.sampling_rate_hz,
+        "duration_s": recording.duration_s,
+        "first_timestamp_s": float(recording.timestamps_s[0]),
+        "start_time": None if recording.start_time is None else recording.start_time.isoformat(),
+        "gaps": {
+            "count": len(gaps),
+            "missing_frames": sum(g.missing_frames for g in gaps),
+            "first_after_s": gaps[0].start_s if gaps else None,
+        },
+        "force_n": {
+            "min": float(np.min(force)),
+            "max": float(np.max(force)),
+            "peak_time_s": float(recording.timestamps_s[int(np.argmax(force))]),
+        },
+        "original_unit": recording.original_unit,
+        "channels": {k: recording.channel_units.get(k, "") for k in recording.channels},
+        "metadata": dict(recording.metadata),
+    }
+    if isinstance(recording, PressureRecording):
+        layout = recording.layout
+        entry: dict[str, Any] = {"kind": layout.kind, "sensors": layout.n_sensors}
+        if isinstance(layout, GridLayout):
+            x0, x1, y0, y1 = layout.extent_mm
+            entry.update(
+                rows=layout.n_rows,
+                cols=layout.n_cols,
+                row_pitch_mm=layout.row_pitch_mm,
+                col_pitch_mm=layout.col_pitch_mm,
+                active_cells=int(layout.active_mask.sum()),
+                size_mm=[x1 - x0, y1 - y0],
+            )
+        entry["frame"] = layout.frame
+        info["layout"] = entry
+        info["peak_pressure_kpa"] = float(recording.pressure_kpa.max())
+    return info
+
+
+def _format_info(path: Path, info: dict[str, Any]) -> str:
+    device = info["device"]
+    device_text = " ".join(v for v in (device["vendor"], device["model"]) if v) or "unknown"
+    if device["driver"]:
+        device_text += f" (driver {device['driver']})"
+    rows = [("file", str(path)), ("kind", f"{info['kind']} recording"), ("device", device_text)]
+    layout = info.get("layout")
+    if layout and layout["kind"] == "grid":
+        w, h = layout["size_mm"]
+        rows.append(
+            (
+                "layout",
+                f"grid {layout['rows']} x {layout['cols']} cells, pitch "
+                f"{layout['row_pitch_mm']:g} x {layout['col_pitch_mm']:g} mm, "
+                f"{layout['active_cells']} active, {w:.0f} x {h:.0f} mm ({layout['frame']} frame)",
+            )
+        )
+    elif layout:
+        rows.append(("layout", f"sparse, {layout['sensors']} sensors ({layout['frame']} frame)"))
+    gaps = info["gaps"]
+    gap_text = (
+        "none"
+        if gaps["count"] == 0
+        else f"{gaps['count']} ({gaps['missing_frames']} frames missing; first after "
+        f"{gaps['first_after_s']:.3f} s)"
+    )
+    force = info["force_n"]
+    rows += [
+        ("side", info["side"]),
+        ("frames", str(info["frames"])),
+        ("rate", _fmt(info["sampling_rate_hz"] or float("nan"), "Hz") + " (nominal)"),
+        ("duration", f"{info['duration_s']:.3f} s (from {info['first_timestamp_s']:g} s)"),
+        ("start time", info["start_time"] or "unknown"),
+        ("gaps", gap_text),
+        (
+            "force",
+            f"{force['min']:.1f} to {force['max']:.1f} N (peak at {force['peak_time_s']:.3f} s)",
+        ),
+    ]
+    if "peak_pressure_kpa" in info:
+        rows.append(("peak pressure", f"{info['peak_pressure_kpa']:.1f} kPa"))
+    rows.append(("original unit", info["original_unit"]))
+    if info["channels"]:
+        rows.append(
+            ("channels", ", ".join(f"{k} [{u}]" if u else k for k, u in info["channels"].items()))
+        )
+    meta = {k: v for k, v in info["metadata"].items() if not isinstance(v, (dict, list))}
+    if meta:
+        rows.append(("metadata", ", ".join(f"{k}={v}" for k, v in meta.items())))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+def _simulate(scenario: str, *, seed: int, **options: Any) -> synth.SyntheticTrial:
+    """Run one synthetic scenario; ``options`` are passed on when not None."""
+    options = {k: v for k, v in options.items() if v is not None}
+    if scenario == "static":
+        return synth.static_standing(seed=seed, **options)
+    if scenario == "walk":
+        return synth.walkway(seed=seed, **options)
+    return synth.insoles(seed=seed, **options)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    for i, name in enumerate(args.files):
+        path = Path(name)
+        info = describe(read_recording(path))
+        if args.json:
+            print(json.dumps({"file": str(path), **info}, ensure_ascii=False))
+        else:
+            if i:
+                print()
+            print(_format_info(path, info))
+    return EXIT_OK
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    _check_new_file(out, args.force)
+    if args.truth:
+        _check_new_file(Path(args.truth), args.force)
+    if args.scenario == "walk" and args.duration_s is not None:
+        raise GaitlabError("--duration-s applies to static and insoles; a walk lasts --passes")
+    if args.scenario != "walk" and args.passes is not None:
+        raise GaitlabError("--passes applies to the walk scenario only")
+    options: dict[str, Any] = {"duration_s": args.duration_s}
+    if args.scenario == "static":
+        options["eyes"] = args.eyes
+    elif args.scenario == "insoles":
+        options["layout"] = args.layout
+    else:
+        options = {"n_passes": args.passes}
+    trial = _simulate(args.scenario, seed=args.seed, **options)
+    write_recording(out, trial.recording, overwrite=args.force, compression=args.compression)
+    print(f"wrote {out}: {trial.recording!r}")
+    if args.truth:
+        _write_json(Path(args.truth), trial.to_dict(), force=args.force)
+        print(f"wrote {args.truth}: ground truth of the synthetic subject")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from gaitlab import sample_data
+    from gaitlab.reports import plot_pressure_map
+
+    out = Path(args.output)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise OutputExistsError(f"{out} exists and is not empty; pass --force to write over it")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[Path, str]] = []
+
+    def note(path: Path, what: str) -> None:
+        written.append((path, what))
+        print(f"  {path}  {what}")
+
+    print(f"gaitlab {__version__} demo -> {out}/")
+    print("1. synthetic subjects (deterministic, seed 0), saved in the native HDF5 format")
+    trials = {
+        "static_eyes_open": _simulate("static", seed=0, eyes="open"),
+        "static_eyes_closed": _simulate("static", seed=0, eyes="closed"),
+        "walkway": _simulate("walk", seed=0),
+        "insoles_grid": _simulate("insoles", seed=0, layout="grid"),
+        "insoles_sparse": _simulate("insoles", seed=0, layout="sparse"),
+    }
+    for name, trial in trials.items():
+        rec_path = out / f"{name}.h5"
+        write_recording(rec_path, trial.recording, overwrite=True, compression="gzip")
+        back = read_recording(rec_path)
+        if back != trial.recording:  # the native format promises a lossless round trip
+            raise GaitlabError(f"{rec_path}: read back differs from what was written")
+        note(rec_path, f"{trial.recording!r} (read back: identical)")
+        truth_path = out / f"{name}.truth.json"
+        _write_json(truth_path, trial.to_dict(), force=True)
+        note(truth_path, "ground truth")
+
+    recordings = {name: trial.recording for name, trial in trials.items()}
+
+    print("2. bundled sample data")
+    for name in sample_data.names():
+        path = sample_data.path(name)
+        if path.suffix == ".h5":
+            recordings[f"sample_{path.stem}"] = rec = read_recording(path)
+            print(f"  {path}: {rec!r}")
+        else:
+            description = sample_data.REGISTRY[name]["description"]
+            print(f"  {path}: {description} ({path.stat().st_size / 1e3:.0f} kB)")
+
+    print("3. file summaries (gaitlab info) and pressure maps")
+    for name, rec in recordings.items():
+        info_path = out / f"{name}.info.txt"
+        info_path.write_text(_format_info(Path(name), describe(rec)) + "\n", encoding="utf-8")
+        note(info_path, "gaitlab info")
+        png_path = out / f"{name}_peak_pressure.png"
+        fig = plot_pressure_map(rec, title=f"{name}: peak pressure")
+        fig.savefig(png_path, dpi=110)
+        note(png_path, "peak pressure map")
+
+    print(f"done: {len(written)} files in {out}/")
+    return EXIT_OK
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``gaitlab`` command."""
+    parser = argparse.ArgumentParser(
+        prog="gaitlab",
+        description="Plantar-pressure and gait analysis: from the serial port to the report.",
+    )
+    parser.add_argument("--version", action="version", version=f"gaitlab {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more messages (-vv: debug)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> Any:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("demo", _cmd_demo, "run the whole pipeline on built-in synthetic and sample data")
+    p.add_argument("-o", "--output", default="gaitlab-demo", help="folder (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="write into a folder that has files")
+
+    p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+
+    p = command("simulate", _cmd_simulate, "write a synthetic subject's recording")
+    p.add_argument("--scenario", required=True, choices=SCENARIOS)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="recording (.h5)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    p.add_argument("--duration-s", type=float, help="length (static, insoles)")
+    p.add_argument("--eyes", choices=("open", "closed"), default="open", help="static only")
+    p.add_argument("--layout", choices=("grid", "sparse"), default="grid", help="insoles only")
+    p.add_argument("--passes", type=int, help="walk only: passes over the walkway")
+    p.add_argument("--truth", metavar="JSON", help="also write the ground truth here")
+    p.add_argument(
+        "--compression", choices=("gzip",), default=None, help="compress the HDF5 datasets"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    return parser
+
+
+def _error_text(err: BaseException) -> str:
+    if isinstance(err, OSError) and err.filename is not None and err.strerror:
+        return f"{err.filename}: {err.strerror}"
+    return str(err)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gaitlab`` command and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad input (one line on stderr), 130 on Ctrl-C.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("gaitlab: %(levelname)s: %(message)s"))
+    root = logging.getLogger("gaitlab")
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+    try:
+        return int(args.func(args))
+    except (GaitlabError, OSError) as err:
+        print(f"gaitlab: error: {_error_text(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("gaitlab: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""The command line, in-process (main(argv) -> int) plus one real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from gaitlab import PressureRecording, read_recording, write_recording
+from gaitlab.cli import main
+
+
+@pytest.fixture
+def small_file(tmp_path):
+    rec = PressureRecording.from_grid(
+        np.full((20, 4, 3), 50.0),
+        row_pitch_mm=5.0,
+        timestamps_s=np.r_[np.arange(10), np.arange(13, 23)] * 0.01,  # 3 frames dropped
+        side="both",
+        metadata={"subject": "S01", "exam": "static"},
+    )
+    path = tmp_path / "small.h5"
+    write_recording(path, rec)
+    return path, rec
+
+
+def run(argv, capsys):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, err, *fragments):
+    assert code == 2
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("gaitlab: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_info_text(small_file, capsys):
+    path, rec = small_file
+    code, out, _ = run(["info", path], capsys)
+    assert code == 0
+    assert "grid 4 x 3 cells, pitch 5 x 5 mm, 12 active" in out
+    assert "frames         20" in out or "frames  20" in out.replace("  ", " ") or " 20\n" in out
+    assert "100 Hz (nominal)" in out
+    assert "1 (3 frames missing; first after 0.090 s)" in out
+    force = 50 * 12 * 25 * 1e-3
+    assert f"{force:.1f} to {force:.1f} N" in out
+    assert "subject=S01" in out
+
+
+def test_info_json_matches_the_recording(small_file, capsys):
+    path, rec = small_file
+    code, out, _ = run(["info", "--json", path], capsys)
+    assert code == 0
+    info = json.loads(out)
+    assert info["frames"] == rec.n_frames
+    assert info["gaps"]["missing_frames"] == 3
+    assert info["layout"]["active_cells"] == 12
+    assert info["force_n"]["max"] == pytest.approx(float(rec.total_force_n().max()))
+    assert info["duration_s"] == pytest.approx(rec.duration_s)
+
+
+@pytest.mark.parametrize("scenario", ["static", "walk", "insoles"])
+def test_simulate_writes_recording_and_truth(tmp_path, capsys, scenario):
+    out = tmp_path / f"{scenario}.h5"
+    truth = tmp_path / f"{scenario}.json"
+    extra = [] if scenario == "walk" else ["--duration-s", "2"]
+    code, stdout, err = run(
+        ["simulate", "--scenario", scenario, "-o", out, "--truth", truth, *extra], capsys
+    )
+    assert code == 0, err
+    rec = read_recording(out)
+    assert rec.metadata["synthetic"]["seed"] == 0
+    saved = json.loads(truth.read_text())
+    assert saved["metadata"] == rec.metadata
+    assert saved["truth"]["body_weight_n"] == 700.0
+    assert str(out) in stdout
+
+
+def test_simulate_refuses_to_overwrite_without_force(tmp_path, capsys):
+    out = tmp_path / "s.h5"
+    args = ["simulate", "--scenario", "static", "--duration-s", "1", "-o", out]
+    assert run(args, capsys)[0] == 0
+    before = out.read_bytes()
+    code, _, err = run([*args, "--seed", "3"], capsys)
+    assert_one_line_error(code, err, "exists already", "--force")
+    assert out.read_bytes() == before  # nothing lost
+    code, _, _ = run([*args, "--seed", "3", "--force"], capsys)
+    assert code == 0
+    assert out.read_bytes() != before
+
+
+def test_simulate_rejects_options_of_other_scenarios(tmp_path, capsys):
+    code, _, err = run(
+        ["simulate", "--scenario", "walk", "--duration-s", "3", "-o", tmp_path / "w.h5"], capsys
+    )
+    assert_one_line_error(code, err, "--duration-s")
+    assert not (tmp_path / "w.h5").exists()
+
+
+# -- bad input: one clear line, exit code 2, no traceback ------------------------------------
+
+
+def test_missing_file(tmp_path, capsys):
+    code, _, err = run(["info", tmp_path / "absent.h5"], capsys)
+    assert_one_line_error(code, err, "absent.h5")
+
+
+def test_wrong_format(tmp_path, capsys):
+    path = tmp_path / "notes.h5"
+    path.write_text("subject,left,right\n1,2,3\n")
+    code, _, err = run(["info", path], capsys)
+    assert_one_line_error(code, err, "notes.h5")
+
+
+def test_unknown_suffix(tmp_path, capsys):
+    path = tmp_path / "walk.xyz"
+    path.write_bytes(b"\x00\x01")
+    code, _, err = run(["info", path], capsys)
+    assert_one_line_error(code, err, "walk.xyz", ".h5")
+
+
+def test_truncated_hdf5(small_file, capsys, tmp_path):
+    path, _ = small_file
+    cut = tmp_path / "cut.h5"
+    data = path.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    code, _, err = run(["info", cut], capsys)
+    assert_one_line_error(code, err, "cut.h5")
+
+
+def _edit(path, name, values):
+    with h5py.File(path, "r+") as f:
+        del f[name]
+        f.create_dataset(name, data=values)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "change", "fragments"),
+    [
+        ("pressure_kpa", lambda p, t: np.where(np.arange(p.size).reshape(p.shape) == 7, np.nan, p),
+         ["pressure_kpa", "non-finite"]),
+        ("pressure_kpa", lambda p, t: np.where(np.arange(p.size).reshape(p.shape) == 7, -3, p),
+         ["pressure_kpa", "-3"]),
+        ("timestamps_s", lambda p, t: np.r_[t[:5], t[3], t[6:]], ["timestamps_s", "increase"]),
+        ("pressure_kpa", lambda p, t: p[:, :-1], ["pressure_kpa", "shape"]),
+    ],
+    ids=["nan", "negative", "non-increasing", "shape"],
+)
+def test_bad_values_in_a_native_file(small_file, capsys, dataset, change, fragments):
+    path, _ = small_file
+    with h5py.File(path, "r") as f:
+        p, t = f["pressure_kpa"][()], f["timestamps_s"][()]
+    _edit(path, dataset, change(p, t).astype(p.dtype if dataset == "pressure_kpa" else t.dtype))
+    code, _, err = run(["info", path], capsys)
+    assert_one_line_error(code, err, "small.h5", *fragments)
+
+
+# -- demo ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_demo_writes_everything_and_refuses_to_clobber(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code, stdout, err = run(["demo", "-o", out], capsys)
+    assert code == 0, err
+    for name in ("static_eyes_open", "static_eyes_closed", "walkway", "insoles_grid"):
+        rec = read_recording(out / f"{name}.h5")
+        truth = json.loads((out / f"{name}.truth.json").read_text())
+        assert rec.metadata["synthetic"]["seed"] == truth["metadata"]["synthetic"]["seed"] == 0
+        assert truth["truth"]["body_weight_n"] == 700.0
+        assert (out / f"{name}_peak_pressure.png").stat().st_size > 10_000
+        assert str(out / f"{name}.h5") in stdout
+    assert "read back: identical" in stdout
+    code, _, err = run(["demo", "-o", out], capsys)
+    assert_one_line_error(code, err, "not empty", "--force")
+    assert run(["demo", "-o", out, "--force"], capsys)[0] == 0
+
+
+def test_subprocess_smoke(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "gaitlab", "info", str(tmp_path / "absent.h5")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().startswith("gaitlab: error:")
+    version = subprocess.run(
+        [sys.executable, "-m", "gaitlab", "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert version.returncode == 0 and version.stdout.startswith("gaitlab ")
