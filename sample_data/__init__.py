@@ -18,7 +18,6 @@ True
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import logging
 from importlib import resources

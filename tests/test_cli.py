@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -45,11 +46,11 @@ def assert_one_line_error(code, err, *fragments):
 
 
 def test_info_text(small_file, capsys):
-    path, rec = small_file
+    path, _ = small_file
     code, out, _ = run(["info", path], capsys)
     assert code == 0
     assert "grid 4 x 3 cells, pitch 5 x 5 mm, 12 active" in out
-    assert "frames         20" in out or "frames  20" in out.replace("  ", " ") or " 20\n" in out
+    assert re.search(r"^frames +20$", out, re.MULTILINE)
     assert "100 Hz (nominal)" in out
     assert "1 (3 frames missing; first after 0.090 s)" in out
     force = 50 * 12 * 25 * 1e-3
@@ -147,10 +148,16 @@ def _edit(path, name, values):
 @pytest.mark.parametrize(
     ("dataset", "change", "fragments"),
     [
-        ("pressure_kpa", lambda p, t: np.where(np.arange(p.size).reshape(p.shape) == 7, np.nan, p),
-         ["pressure_kpa", "non-finite"]),
-        ("pressure_kpa", lambda p, t: np.where(np.arange(p.size).reshape(p.shape) == 7, -3, p),
-         ["pressure_kpa", "-3"]),
+        (
+            "pressure_kpa",
+            lambda p, t: np.where(np.arange(p.size).reshape(p.shape) == 7, np.nan, p),
+            ["pressure_kpa", "non-finite"],
+        ),
+        (
+            "pressure_kpa",
+            lambda p, t: np.where(np.arange(p.size).reshape(p.shape) == 7, -3, p),
+            ["pressure_kpa", "-3"],
+        ),
         ("timestamps_s", lambda p, t: np.r_[t[:5], t[3], t[6:]], ["timestamps_s", "increase"]),
         ("pressure_kpa", lambda p, t: p[:, :-1], ["pressure_kpa", "shape"]),
     ],

@@ -24,14 +24,12 @@ def test_licences_ship_with_vendor_files():
         assert list(folder.glob("LICENSE*")), f"{folder} has no licence file"
 
 
-@pytest.mark.parametrize(
-    "name", [n for n, e in sample_data.REGISTRY.items() if "recipe" in e]
-)
+@pytest.mark.parametrize("name", [n for n, e in sample_data.REGISTRY.items() if "recipe" in e])
 def test_synthetic_sample_is_reproducible(name):
     stored = read_recording(sample_data.path(name))
     assert stored == sample_data.build(name).recording
 
 
 def test_unknown_name_lists_known_ones():
-    with pytest.raises(KeyError, match="walkway.h5"):
+    with pytest.raises(KeyError, match=r"walkway\.h5"):
         sample_data.path("nope.h5")
