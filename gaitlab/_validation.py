@@ -23,6 +23,7 @@ __all__ = [
     "check_number",
     "check_option",
     "check_positive",
+    "check_text",
     "json_safe",
 ]
 
@@ -89,6 +90,30 @@ def check_positive(
 ) -> float:
     """Return ``value`` as a float if it is finite and > 0, else raise naming ``name``."""
     return check_number(name, value, lo=0.0, lo_open=True, error=error)
+
+
+def check_text(
+    name: str,
+    value: Any,
+    *,
+    empty: bool = True,
+    error: type[GaitlabError] = InvalidParameterError,
+) -> str:
+    """Return ``value`` if it is a string that files can hold (no NUL, no lone surrogate).
+
+    ``empty=False`` also refuses the empty string.
+    """
+    if not isinstance(value, str):
+        raise error(f"{name} must be a string, got {_short(value)}")
+    if not empty and not value:
+        raise error(f"{name} must not be empty")
+    if "\x00" in value:
+        raise error(f"{name} must not contain NUL characters, got {_short(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise error(f"{name} is not valid Unicode text, got {_short(value)}") from None
+    return value
 
 
 def as_array(
@@ -161,4 +186,12 @@ def json_safe(value: Mapping[str, Any], name: str) -> dict[str, Any]:
                 f"{name}[{key!r}] cannot be stored: {err}; use str, int, float, bool, None, "
                 "lists and dicts"
             ) from None
-    return json.loads(json.dumps(dict(value), default=default, allow_nan=False))
+    text = json.dumps(dict(value), default=default, allow_nan=False, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise InvalidRecordingError(
+            f"{name} holds text that cannot be stored as UTF-8 ({err.reason}): "
+            f"{_short(text[max(0, err.start - 20) : err.end + 20])}"
+        ) from None
+    return json.loads(text)

@@ -226,7 +226,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from gaitlab import sample_data
+    from gaitlab import sample_data  # type: ignore[attr-defined]  # mapped from sample_data/
     from gaitlab.reports import plot_pressure_map
 
     out = Path(args.output)
@@ -259,7 +259,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         _write_json(truth_path, trial.to_dict(), force=True)
         note(truth_path, "ground truth")
 
-    recordings = {name: trial.recording for name, trial in trials.items()}
+    recordings: dict[str, PressureRecording | ForceRecording] = {
+        name: trial.recording for name, trial in trials.items()
+    }
 
     print("2. bundled sample data")
     for name in sample_data.names():
@@ -276,6 +278,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         info_path = out / f"{name}.info.txt"
         info_path.write_text(_format_info(Path(name), describe(rec)) + "\n", encoding="utf-8")
         note(info_path, "gaitlab info")
+        if not isinstance(rec, PressureRecording):
+            continue
         png_path = out / f"{name}_peak_pressure.png"
         fig = plot_pressure_map(rec, title=f"{name}: peak pressure")
         fig.savefig(png_path, dpi=110)

@@ -29,6 +29,7 @@ import dataclasses
 import enum
 import functools
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,9 +43,10 @@ from gaitlab._validation import (
     check_finite,
     check_option,
     check_positive,
+    check_text,
     json_safe,
 )
-from gaitlab.errors import InvalidRecordingError
+from gaitlab.errors import InvalidParameterError, InvalidRecordingError
 
 __all__ = [
     "DeviceInfo",
@@ -122,9 +124,7 @@ class DeviceInfo:
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if not isinstance(value, str):
-                raise InvalidRecordingError(f"device.{f.name} must be a string, got {value!r}")
+            check_text(f"device.{f.name}", getattr(self, f.name), error=InvalidRecordingError)
 
     def to_dict(self) -> dict[str, str]:
         """Return the fields as a plain dict."""
@@ -174,9 +174,9 @@ class SensorLayout:
         return self.sensor_sides == side.code
 
     def _equal_sides(self, other: SensorLayout) -> bool:
-        if (self.sensor_sides is None) != (other.sensor_sides is None):
-            return False
-        return self.sensor_sides is None or np.array_equal(self.sensor_sides, other.sensor_sides)
+        if self.sensor_sides is None or other.sensor_sides is None:
+            return self.sensor_sides is None and other.sensor_sides is None
+        return np.array_equal(self.sensor_sides, other.sensor_sides)
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,7 +223,8 @@ class GridLayout(SensorLayout):
     n_cols: int
     row_pitch_mm: float
     col_pitch_mm: float
-    active: NDArray[np.bool_] | None = None
+    # None at construction means "all cells active"; after validation it is always an array.
+    active: NDArray[np.bool_] = None  # type: ignore[assignment]
     origin_mm: tuple[float, float] = (0.0, 0.0)
     sensor_sides: NDArray[np.int8] | None = None
     frame: str = "device"
@@ -287,7 +288,6 @@ class GridLayout(SensorLayout):
     @property
     def active_mask(self) -> NDArray[np.bool_]:
         """Shape (N,): True where a cell holds a sensor."""
-        assert self.active is not None
         return self.active.reshape(-1)
 
     @property
@@ -304,7 +304,6 @@ class GridLayout(SensorLayout):
             raise InvalidRecordingError(
                 f"crop must keep a non-empty contiguous block of cells, got rows={rows} cols={cols}"
             )
-        assert self.active is not None
         sides = None
         if self.sensor_sides is not None:
             sides = self.sensor_sides.reshape(self.shape)[rows, cols].ravel()
@@ -322,7 +321,6 @@ class GridLayout(SensorLayout):
 
     def mirrored(self) -> GridLayout:
         """Return the layout with its columns reversed (x reflected within the grid)."""
-        assert self.active is not None
         sides = None
         if self.sensor_sides is not None:
             sides = self.sensor_sides.reshape(self.shape)[:, ::-1].ravel()
@@ -331,7 +329,6 @@ class GridLayout(SensorLayout):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GridLayout):
             return NotImplemented
-        assert self.active is not None and other.active is not None
         return (
             self.shape == other.shape
             and self.row_pitch_mm == other.row_pitch_mm
@@ -345,7 +342,6 @@ class GridLayout(SensorLayout):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        assert self.active is not None
         return (
             f"<GridLayout {self.n_rows}x{self.n_cols}, pitch {self.row_pitch_mm:g} x "
             f"{self.col_pitch_mm:g} mm, {int(self.active.sum())} active cells, {self.frame} frame>"
@@ -403,10 +399,10 @@ class SparseLayout(SensorLayout):
         object.__setattr__(self, "areas_mm2", areas)
         if self.names is not None:
             names = tuple(self.names)
-            if len(names) != n or not all(isinstance(s, str) and s for s in names):
-                raise InvalidRecordingError(
-                    f"layout.names must hold {n} non-empty strings, got {len(names)} items"
-                )
+            if len(names) != n:
+                raise InvalidRecordingError(f"layout.names must hold {n} names, got {len(names)}")
+            for i, name in enumerate(names):
+                check_text(f"layout.names[{i}]", name, empty=False, error=InvalidRecordingError)
             if len(set(names)) != n:
                 raise InvalidRecordingError("layout.names must be unique")
             object.__setattr__(self, "names", names)
@@ -490,10 +486,9 @@ def _channels(
         raise InvalidRecordingError(f"channels must be a mapping, got {type(channels).__name__}")
     out = {}
     for name, values in channels.items():
-        if not isinstance(name, str) or not name or "/" in name:
-            raise InvalidRecordingError(
-                f"channel names must be non-empty strings without '/', got {name!r}"
-            )
+        check_text("channel name", name, empty=False, error=InvalidRecordingError)
+        if "/" in name or name == ".":
+            raise InvalidRecordingError(f"channel names cannot contain '/' or be '.', got {name!r}")
         array = as_array(values, f"channels[{name!r}]", dtype=float, ndim=(1, 2))
         if array.shape[0] != n_frames:
             raise InvalidRecordingError(
@@ -506,8 +501,8 @@ def _channels(
     unknown = sorted(set(units) - set(out))
     if unknown:
         raise InvalidRecordingError(f"channel_units names channels that do not exist: {unknown}")
-    if not all(isinstance(u, str) for u in units.values()):
-        raise InvalidRecordingError("channel_units values must be strings")
+    for name, unit in units.items():
+        check_text(f"channel_units[{name!r}]", unit, error=InvalidRecordingError)
     return out, units
 
 
@@ -734,10 +729,7 @@ class PressureRecording(_TimeSeries):
             )
         if not isinstance(self.device, DeviceInfo):
             raise InvalidRecordingError(f"device must be a DeviceInfo, got {self.device!r}")
-        if not isinstance(self.original_unit, str) or not self.original_unit:
-            raise InvalidRecordingError(
-                f"original_unit must be a non-empty string, got {self.original_unit!r}"
-            )
+        check_text("original_unit", self.original_unit, empty=False, error=InvalidRecordingError)
         self._check_common()
         n = self.layout.n_sensors
         p = as_array(self.pressure_kpa, "pressure_kpa", dtype=np.float32, ndim=2)
@@ -746,8 +738,12 @@ class PressureRecording(_TimeSeries):
                 f"pressure_kpa must have shape (n_frames, n_sensors) = ({self.n_frames}, {n}) "
                 f"to match timestamps_s and the layout, got {p.shape}"
             )
-        check_finite(p, "pressure_kpa")
-        if p.size and p.min() < 0:
+        # Fast path: NaN propagates through min() and max(), so two passes prove the values
+        # finite and >= 0; the detailed (slower) search runs only to explain a failure.
+        low, high = (float(p.min()), float(p.max())) if p.size else (0.0, 0.0)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            check_finite(p, "pressure_kpa")
+        if low < 0:
             frame, sensor = (int(i) for i in np.argwhere(p < 0)[0])
             raise InvalidRecordingError(
                 f"pressure_kpa must be >= 0, got {float(p[frame, sensor])!r} kPa at frame {frame}, "
@@ -819,11 +815,11 @@ class PressureRecording(_TimeSeries):
             n_cols=n_cols,
             row_pitch_mm=row_pitch_mm,
             col_pitch_mm=row_pitch_mm if col_pitch_mm is None else col_pitch_mm,
-            active=None if active is None else np.asarray(active, bool),
+            active=np.ones((n_rows, n_cols), bool) if active is None else np.asarray(active, bool),
         )
         if timestamps_s is None:
             if sampling_rate_hz is None:
-                raise InvalidRecordingError("give sampling_rate_hz or timestamps_s")
+                raise InvalidParameterError("give sampling_rate_hz or timestamps_s")
             rate = check_positive("sampling_rate_hz", sampling_rate_hz)
             timestamps_s = np.arange(n_frames) / rate
         return cls(
@@ -916,7 +912,6 @@ class PressureRecording(_TimeSeries):
             rs, cs = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
             block = grid_mask[rs, cs]
             cropped = self.layout.crop(rs, cs)
-            assert cropped.active is not None
             layout = dataclasses.replace(cropped, active=cropped.active & block)
             values = self.grid_kpa[:, rs, cs] * block
             values = values.reshape(self.n_frames, -1)
@@ -1028,10 +1023,7 @@ class ForceRecording(_TimeSeries):
     def __post_init__(self) -> None:
         if not isinstance(self.device, DeviceInfo):
             raise InvalidRecordingError(f"device must be a DeviceInfo, got {self.device!r}")
-        if not isinstance(self.original_unit, str) or not self.original_unit:
-            raise InvalidRecordingError(
-                f"original_unit must be a non-empty string, got {self.original_unit!r}"
-            )
+        check_text("original_unit", self.original_unit, empty=False, error=InvalidRecordingError)
         self._check_common()
         n = self.n_frames
         force = as_array(self.force_n, "force_n", dtype=np.float64, ndim=1, shape=(n,))

@@ -10,10 +10,11 @@ plain h5py all get at every field.
 Writing goes to a temporary file in the destination folder, which is renamed
 over the final name (:func:`os.replace`) only once it is complete, so an
 interrupted write never leaves a half-written recording under the final name.
-Files are written with the HDF5 1.8 file format (``libver=("earliest",
-"v108")``) so old MATLAB and R installations read them, and without
-timestamps in the object headers, so the same recording always gives the
-same bytes.
+Files are written in the HDF5 1.8 file format (``libver=("v108", "v108")``):
+every HDF5 library since 1.8.0, hence old MATLAB and R installations, reads
+them, and their metadata carries checksums, so most damage to a file's
+headers is detected. No timestamps are stored in the object headers, so the
+same recording always gives the same bytes.
 
 Reading checks the whole file against the schema and the data model and
 raises :class:`~gaitlab.errors.DataFormatError` naming the file and what was
@@ -29,9 +30,10 @@ import json
 import logging
 import math
 import os
+import re
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,12 @@ import h5py
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from gaitlab.errors import DataFormatError, InvalidRecordingError, OutputExistsError
+from gaitlab.errors import (
+    DataFormatError,
+    InvalidParameterError,
+    InvalidRecordingError,
+    OutputExistsError,
+)
 from gaitlab.recording import (
     DeviceInfo,
     ForceRecording,
@@ -70,7 +77,10 @@ SUFFIXES = (".gaitlab.h5", ".h5", ".hdf5")
 _COMPRESSIONS = (None, "gzip")
 _GZIP_LEVEL = 4
 _CHUNK_BYTES = 1 << 20  # aim for ~1 MiB chunks: HDF5's default chunk cache holds one
-_LIBVER = ("v108", "v108")  # never use a feature that HDF5 1.8 readers lack
+# The HDF5 1.8 file format, exactly: readable by every HDF5 since 1.8.0 (2008), so by old MATLAB
+# and R installations, and its metadata (superblock v2, object headers v2) carries checksums, so a
+# damaged header is reported as such instead of being misread ("earliest" has no checksums).
+_LIBVER = ("v108", "v108")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _KINDS = ("pressure", "force")
 _NUMERIC = "biuf"  # numpy dtype kinds accepted for numeric datasets
@@ -130,8 +140,8 @@ def write_native(
     InvalidRecordingError
         If a text field holds something HDF5 cannot store: a NUL character,
         or a channel named ``"."``.
-    ValueError
-        If ``compression`` is not one of the choices above.
+    InvalidParameterError
+        If ``compression`` is not one of the choices above (a ``ValueError``).
     TypeError
         If ``recording`` is not a recording.
 
@@ -160,7 +170,9 @@ def write_native(
         )
     if compression not in _COMPRESSIONS:
         hint = " (lzf is readable by h5py only, not by MATLAB or R)" if compression == "lzf" else ""
-        raise ValueError(f"compression must be None or 'gzip', got {compression!r}{hint}")
+        raise InvalidParameterError(
+            f"compression must be None or 'gzip', got {compression!r}{hint}"
+        )
     path = Path(os.fspath(path))
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name", str(path))
@@ -169,8 +181,6 @@ def write_native(
     folder = path.parent
     if not folder.is_dir():
         raise FileNotFoundError(errno.ENOENT, "folder does not exist", str(folder))
-    _check_storable(recording)
-
     f, tmp = _create_temp_file(path)
     try:
         with f:
@@ -207,39 +217,6 @@ def _create_temp_file(path: Path) -> tuple[h5py.File, Path]:
             return h5py.File(tmp, "x", libver=_LIBVER), tmp
         except FileExistsError:  # pragma: no cover - 32 random bits collided
             continue
-
-
-def _check_storable(recording: PressureRecording | ForceRecording) -> None:
-    """Refuse text that HDF5 cannot hold before anything is written."""
-
-    def check(text: str, what: str) -> None:
-        if "\x00" in text:
-            raise InvalidRecordingError(
-                f"{what} contains a NUL character ('\\x00'), which HDF5 strings cannot hold: "
-                f"{text!r}"
-            )
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as err:
-            raise InvalidRecordingError(
-                f"{what} cannot be stored as UTF-8 ({err.reason}): {text!r}"
-            ) from None
-
-    for f in dataclasses.fields(recording.device):
-        check(getattr(recording.device, f.name), f"device.{f.name}")
-    check(recording.original_unit, "original_unit")
-    check(_metadata_json(recording), "metadata")
-    for name in recording.channels:
-        check(name, "a channel name")
-        if name == ".":
-            raise InvalidRecordingError(
-                "a channel named '.' cannot be stored: HDF5 reserves '.' for the group itself"
-            )
-    for name, unit in recording.channel_units.items():
-        check(unit, f"channel_units[{name!r}]")
-    if isinstance(recording, PressureRecording) and isinstance(recording.layout, SparseLayout):
-        for name in recording.layout.names or ():
-            check(name, "layout.names")
 
 
 def _metadata_json(recording: PressureRecording | ForceRecording) -> str:
@@ -379,6 +356,12 @@ def read_native(path: str | os.PathLike[str]) -> PressureRecording | ForceRecord
                 f"{_HDF5_SIGNATURE!r}), found a file starting with {head!r}",
                 path=path,
             ) from None
+        if "unable to lock file" in str(err):
+            raise DataFormatError(
+                "the file is open for writing in another program (HDF5 file lock); "
+                f"close it there and try again ({err})",
+                path=path,
+            ) from None
         raise DataFormatError(
             f"damaged HDF5 file (truncated or corrupt): {err}", path=path
         ) from None
@@ -460,7 +443,9 @@ class _Reader:
 
     # -- datasets ----------------------------------------------------------------------
 
-    def dataset(self, group: h5py.Group, name: str, *, required: bool = True) -> h5py.Dataset:
+    def dataset(
+        self, group: h5py.Group, name: str, *, required: bool = True
+    ) -> h5py.Dataset | None:
         obj = group.get(name)
         where = f"{group.name.rstrip('/')}/{name}"
         if obj is None:
@@ -491,7 +476,14 @@ class _Reader:
             raise self.error(
                 f"{ds.name} must have shape {want} ({meaning}), found shape {ds.shape}"
             )
-        out = np.empty(ds.shape, dtype=dtype)
+        try:
+            out = np.empty(ds.shape, dtype=dtype)
+        except (MemoryError, ValueError):  # a damaged header can claim absurd sizes
+            size_gb = math.prod(ds.shape) * np.dtype(dtype).itemsize / 1e9
+            raise self.error(
+                f"{ds.name} claims shape {ds.shape} ({size_gb:.3g} GB), more than this "
+                "computer can hold; the file may be damaged"
+            ) from None
         if out.size == 0:
             return out
         if ds.dtype == out.dtype:
@@ -562,9 +554,7 @@ class _Reader:
         start_time = None
         if start:
             try:
-                start_time = datetime.fromisoformat(
-                    start[:-1] + "+00:00" if start.endswith("Z") else start
-                )
+                start_time = _parse_datetime(start)
             except ValueError:
                 raise self.error(
                     "root attribute 'start_time' must be an ISO-8601 date and time with a UTC "
@@ -644,7 +634,7 @@ class _Reader:
                     f"/layout attribute 'origin_mm' must be 2 numbers [x, y], found {origin!r}"
                 )
             active_ds = self.dataset(group, "active", required=False)
-            active = None
+            active = np.ones((n_rows, n_cols), bool)  # an absent mask means every cell is real
             if active_ds is not None:
                 active = self.numeric(active_ds, np.uint8, (n_rows, n_cols), "1 = sensor") != 0
             sides = self.sides(sides_ds, n_rows * n_cols)
@@ -744,6 +734,36 @@ class _Reader:
         return None
 
 
+_UTC_OFFSET = re.compile(r"(?:([+-])(\d\d):?(\d\d)(?::?(\d\d)(?:\.(\d{1,6}))?)?|Z)$")
+
+
+def _parse_datetime(text: str) -> datetime:
+    """Parse what :meth:`datetime.isoformat` writes, keeping the whole UTC offset.
+
+    :meth:`datetime.fromisoformat` drops the microseconds of an offset such as
+    ``+00:00:00.000001`` and does not accept ``Z`` before Python 3.11.
+    """
+    match = _UTC_OFFSET.search(text)
+    if match is None:
+        return datetime.fromisoformat(text)  # no offset: naive, which the data model refuses
+    local = datetime.fromisoformat(text[: match.start()])
+    if local.tzinfo is not None:
+        raise ValueError(f"two UTC offsets in {text!r}")
+    sign, hours, minutes, seconds, fraction = match.groups()
+    offset = timedelta(0)
+    if sign is not None:
+        offset = timedelta(
+            hours=int(hours),
+            minutes=int(minutes),
+            seconds=int(seconds or 0),
+            microseconds=int((fraction or "").ljust(6, "0")),
+        )
+        offset = -offset if sign == "-" else offset
+    return local.replace(tzinfo=timezone(offset))
+
+
 def _rows(bad: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Collapse a mask of shape (frames, ...) to (frames,)."""
-    return bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad
+    if bad.ndim == 1:
+        return bad
+    return np.asarray(bad.reshape(bad.shape[0], -1).any(axis=1), dtype=bool)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 
 from gaitlab._validation import check_option
@@ -77,7 +78,7 @@ def plot_pressure_map(
     layout = recording.layout
     if isinstance(layout, GridLayout):
         x0, x1, y0, y1 = layout.extent_mm
-        image = ax.imshow(
+        image: ScalarMappable = ax.imshow(
             shown.reshape(layout.shape),
             origin="lower",
             extent=(x0, x1, y0, y1),
@@ -97,8 +98,9 @@ def plot_pressure_map(
             )
     else:
         sizes = layout.areas_mm2 / layout.areas_mm2.max() * 120
-        ax.scatter(*layout.centres_mm.T, s=sizes, facecolors="none", edgecolors="0.7")
-        image = ax.scatter(*layout.centres_mm.T, c=shown, s=sizes, cmap=cmap, vmin=0.0, vmax=top)
+        x, y = layout.centres_mm.T
+        ax.scatter(x, y, s=sizes, facecolors="none", edgecolors="0.7")  # unloaded sensors
+        image = ax.scatter(x, y, c=shown, s=sizes, cmap=cmap, vmin=0.0, vmax=top)
     ax.set_aspect("equal")
     ax.set_xlabel("x (mm)")
     ax.set_ylabel("y (mm)")

@@ -1,0 +1,61 @@
+"""Documentation is part of the API: every public function and class has a numpydoc docstring
+with a runnable Examples section, and documents exactly the parameters it takes."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+from numpydoc.docscrape import ClassDoc, FunctionDoc
+
+MODULES = [
+    "gaitlab.recording",
+    "gaitlab.synth",
+    "gaitlab.io",
+    "gaitlab.io.native",
+    "gaitlab.reports.figures",
+]
+# Result containers whose fields are documented under Attributes, not Parameters.
+EXAMPLES_OPTIONAL = {"Gap", "StepTruth", "StanceTruth", "StaticTruth", "WalkwayTruth",
+                     "InsoleTruth", "SensorLayout"}
+
+
+def public_objects():
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                yield pytest.param(obj, id=f"{module_name}.{name}")
+
+
+def documented_parameters(doc) -> set[str]:
+    names = set()
+    for param in doc["Parameters"]:
+        for name in param.name.split(","):
+            names.add(name.strip().lstrip("*"))
+    return names
+
+
+@pytest.mark.parametrize("obj", list(public_objects()))
+def test_public_object_is_documented(obj):
+    assert inspect.getdoc(obj), f"{obj.__qualname__} has no docstring"
+    if inspect.isclass(obj) and issubclass(obj, BaseException):
+        return
+    doc = ClassDoc(obj) if inspect.isclass(obj) else FunctionDoc(obj)
+    if obj.__name__ not in EXAMPLES_OPTIONAL and not (
+        inspect.isclass(obj) and obj.__module__.endswith("synth") and obj.__name__.endswith("Truth")
+    ):
+        assert doc["Examples"], f"{obj.__qualname__} has no Examples section"
+    if inspect.isfunction(obj):
+        signature = inspect.signature(obj)
+        actual = {
+            name
+            for name, p in signature.parameters.items()
+            if name not in ("self", "cls")
+        }
+        documented = documented_parameters(doc)
+        assert documented == actual, (
+            f"{obj.__qualname__}: documented {sorted(documented)} but takes {sorted(actual)}"
+        )
