@@ -60,6 +60,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.interpolate import PchipInterpolator
 from scipy.signal import lfilter
 
+from gaitlab._docs import fill_doc
 from gaitlab._validation import check_number, check_option
 from gaitlab.errors import InvalidParameterError
 from gaitlab.recording import DeviceInfo, GridLayout, PressureRecording, Side, SparseLayout
@@ -1201,6 +1202,7 @@ def _ou_unit(rng: np.random.Generator, n: int, dt_s: float, tau_s: float) -> NDA
     return (x - x.mean()) / sd if sd > 0 else np.zeros(n)
 
 
+@fill_doc
 def static_standing(
     *,
     seed: int = 0,
@@ -1241,18 +1243,15 @@ def static_standing(
 
     Parameters
     ----------
-    seed : int
-        Seed of every random choice.
-    body_weight_n : float
-        Body weight, N.
+    %(seed)s
+    %(body_weight_n)s
     duration_s, sampling_rate_hz : float
         Length and frame rate of the trial.
     pitch_mm : float
         Cell size of the square plate cells.
     rows, cols : int
         Plate size in cells (100 x 100 at 5 mm = 0.5 m square).
-    foot_length_mm : float
-        Foot length (heel to hallux tip).
+    %(foot_length_mm)s
     arch : {'normal', 'planus', 'cavus'}
         Arch type (width of the midfoot contact).
     pronation : float
@@ -1272,17 +1271,10 @@ def static_standing(
         Distance between the heel centres.
     opening_angle_deg : float
         Angle between the two foot axes (each foot turned out by half).
-    noise : bool
-        Add sensor noise (multiplicative, ``noise_sd_pct``) and zero values
-        below ``threshold_kpa``. The truth is always noise-free.
-    noise_sd_pct : float
-        SD of the multiplicative noise, % of the value.
-    threshold_kpa : float
-        Detection threshold applied with the noise.
-    resolution_kpa : float
-        Pressures are rounded to multiples of this step with the noise, as a
-        device's converter does (pedar 2.5 kPa, Tekscan 1 kPa); 0 keeps full
-        float32 precision.
+    %(noise)s
+    %(noise_sd_pct)s
+    %(threshold_kpa)s
+    %(resolution_kpa)s
 
     Returns
     -------
@@ -1485,6 +1477,7 @@ def _point_line_distance(p: NDArray[Any], a: NDArray[Any], b: NDArray[Any]) -> N
     return np.abs(cross) / np.hypot(ab[:, 0], ab[:, 1])
 
 
+@fill_doc
 def walkway(
     *,
     seed: int = 0,
@@ -1531,18 +1524,15 @@ def walkway(
 
     Parameters
     ----------
-    seed : int
-        Seed of every random choice.
-    body_weight_n : float
-        Body weight, N.
+    %(seed)s
+    %(body_weight_n)s
     pitch_mm : float
         Cell size.
     rows, cols : int
         Walkway size in cells (rows along the walking direction).
     sampling_rate_hz : float
         Frame rate.
-    cadence_steps_per_min : float
-        Steps per minute.
+    %(cadence_steps_per_min)s
     step_length_mm : float
         Mean step length: distance along the walking direction from one heel
         centre to the next (contralateral) one, as in anchors §5.10.
@@ -1554,10 +1544,8 @@ def walkway(
     step_length_asymmetry : float
         Left steps are ``(1 + a / 2)`` and right steps ``(1 - a / 2)`` times the
         step length (a step is named by the foot that lands); -0.5 to 0.5.
-    stance_fraction : float
-        Stance time over stride time (0.5 to 0.8).
-    foot_length_mm : float
-        Foot length (heel to hallux tip).
+    %(stance_fraction)s
+    %(foot_length_mm)s
     arch : {'normal', 'planus', 'cavus'}
         Arch type of both feet.
     pronation : float or (float, float)
@@ -1570,17 +1558,10 @@ def walkway(
         Scale of the step-to-step variability (0: perfectly regular gait;
         1: step time SD 1.5 %, step length SD 2 %, lateral heel placement SD
         8 mm, progression angle SD 1.5 degrees, force knots SD 0.015 BW).
-    noise : bool
-        Add sensor noise (multiplicative, ``noise_sd_pct``) and zero values
-        below ``threshold_kpa``. The truth is always noise-free.
-    noise_sd_pct : float
-        SD of the multiplicative noise, % of the value.
-    threshold_kpa : float
-        Detection threshold applied with the noise.
-    resolution_kpa : float
-        Pressures are rounded to multiples of this step with the noise, as a
-        device's converter does (pedar 2.5 kPa, Tekscan 1 kPa); 0 keeps full
-        float32 precision.
+    %(noise)s
+    %(noise_sd_pct)s
+    %(threshold_kpa)s
+    %(resolution_kpa)s
 
     Returns
     -------
@@ -1896,6 +1877,7 @@ def _insole_outline(
     return np.asarray(hull.equations), np.asarray(hull.points[hull.vertices])
 
 
+@fill_doc
 def insoles(
     *,
     seed: int = 0,
@@ -1930,8 +1912,7 @@ def insoles(
 
     Parameters
     ----------
-    seed : int
-        Seed of every random choice.
+    %(seed)s
     layout : {'grid', 'sparse'}
         ``'grid'``: a Tekscan-like matrix per insole, 60 x 21 cells of 5.08 mm
         (the same size in mm at another ``pitch_mm``, larger for big feet),
@@ -1943,16 +1924,12 @@ def insoles(
         (``L01..L16``, ``R01..R16``, 200-450 mm² each) sampling the pressure
         field at their centres; they cover only part of the sole, so their
         total force is less than the body weight, as with real sparse insoles.
-    body_weight_n : float
-        Body weight, N.
+    %(body_weight_n)s
     duration_s, sampling_rate_hz : float
         Length and frame rate of the recording.
-    cadence_steps_per_min : float
-        Steps per minute.
-    stance_fraction : float
-        Stance time over stride time (0.5 to 0.8).
-    foot_length_mm : float
-        Foot length (heel to hallux tip).
+    %(cadence_steps_per_min)s
+    %(stance_fraction)s
+    %(foot_length_mm)s
     arch : {'normal', 'planus', 'cavus'}
         Arch type of both feet.
     pronation : float or (float, float)
@@ -1962,17 +1939,10 @@ def insoles(
     variability : float
         Scale of the step-to-step variability (0: perfectly regular; 1: step
         time SD 1.5 %, force knots SD 0.015 BW).
-    noise : bool
-        Add sensor noise (multiplicative, ``noise_sd_pct``) and zero values
-        below ``threshold_kpa``. The truth is always noise-free.
-    noise_sd_pct : float
-        SD of the multiplicative noise, % of the value.
-    threshold_kpa : float
-        Detection threshold applied with the noise.
-    resolution_kpa : float
-        Pressures are rounded to multiples of this step with the noise, as a
-        device's converter does (pedar 2.5 kPa, Tekscan 1 kPa); 0 keeps full
-        float32 precision.
+    %(noise)s
+    %(noise_sd_pct)s
+    %(threshold_kpa)s
+    %(resolution_kpa)s
 
     Returns
     -------
