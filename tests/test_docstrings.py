@@ -17,8 +17,15 @@ MODULES = [
     "gaitlab.reports.figures",
 ]
 # Result containers whose fields are documented under Attributes, not Parameters.
-EXAMPLES_OPTIONAL = {"Gap", "StepTruth", "StanceTruth", "StaticTruth", "WalkwayTruth",
-                     "InsoleTruth", "SensorLayout"}
+EXAMPLES_OPTIONAL = {
+    "Gap",
+    "StepTruth",
+    "StanceTruth",
+    "StaticTruth",
+    "WalkwayTruth",
+    "InsoleTruth",
+    "SensorLayout",
+}
 
 
 def public_objects():
@@ -50,11 +57,7 @@ def test_public_object_is_documented(obj):
         assert doc["Examples"], f"{obj.__qualname__} has no Examples section"
     if inspect.isfunction(obj):
         signature = inspect.signature(obj)
-        actual = {
-            name
-            for name, p in signature.parameters.items()
-            if name not in ("self", "cls")
-        }
+        actual = {name for name, p in signature.parameters.items() if name not in ("self", "cls")}
         documented = documented_parameters(doc)
         assert documented == actual, (
             f"{obj.__qualname__}: documented {sorted(documented)} but takes {sorted(actual)}"
