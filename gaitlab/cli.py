@@ -225,6 +225,20 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_convert(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    _check_new_file(out, args.force)  # before reading: a large input is not read for nothing
+    rec = read_recording(args.input, format=args.input_format)
+    options: dict[str, Any] = {}
+    if args.compression:
+        options["compression"] = args.compression
+    if args.shape:
+        options["shape"] = args.shape
+    write_recording(out, rec, overwrite=args.force, format=args.output_format, **options)
+    print(f"wrote {out}: {rec!r}")
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from gaitlab import sample_data  # type: ignore[attr-defined]  # mapped from sample_data/
     from gaitlab.reports import plot_pressure_map
@@ -312,6 +326,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo", _cmd_demo, "run the whole pipeline on built-in synthetic and sample data")
     p.add_argument("-o", "--output", default="gaitlab-demo", help="folder (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="write into a folder that has files")
+
+    p = command(
+        "convert", _cmd_convert, "read a recording in any known format and write it in another"
+    )
+    p.add_argument("input", metavar="IN", help="recording (vendor export or .h5)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="format from the suffix")
+    p.add_argument("--input-format", metavar="NAME", help="reader to use whatever the suffix")
+    p.add_argument("--output-format", metavar="NAME", help="writer to use whatever the suffix")
+    p.add_argument("--compression", choices=("gzip",), help="native HDF5 only")
+    p.add_argument("--shape", choices=("long", "wide"), help="CSV only: table shape")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")
     p.add_argument("files", nargs="+", metavar="FILE")
