@@ -10,8 +10,8 @@ The public API is re-exported here::
 from __future__ import annotations
 
 import logging
-from importlib.metadata import PackageNotFoundError, version
 
+from gaitlab._version import __version__
 from gaitlab.errors import (
     DataFormatError,
     GaitlabError,
@@ -30,11 +30,6 @@ from gaitlab.recording import (
     Side,
     SparseLayout,
 )
-
-try:
-    __version__ = version("gaitlab-toolkit")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 logging.getLogger("gaitlab").addHandler(logging.NullHandler())
 

@@ -22,6 +22,7 @@ import numpy as np
 from gaitlab import __version__, synth
 from gaitlab.errors import GaitlabError, OutputExistsError
 from gaitlab.io import read_recording, write_recording
+from gaitlab.io._files import check_output
 from gaitlab.recording import ForceRecording, GridLayout, PressureRecording
 
 logger = logging.getLogger("gaitlab.cli")
@@ -35,14 +36,8 @@ SCENARIOS = ("static", "walk", "insoles")
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _check_new_file(path: Path, force: bool) -> None:
-    """Refuse to overwrite ``path`` unless ``force``."""
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path} exists already; pass --force to overwrite it")
-
-
 def _write_json(path: Path, data: Any, *, force: bool) -> None:
-    _check_new_file(path, force)
+    check_output(path, force)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -202,9 +197,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    _check_new_file(out, args.force)
+    check_output(out, args.force)
     if args.truth:
-        _check_new_file(Path(args.truth), args.force)
+        check_output(Path(args.truth), args.force)
     if args.scenario == "walk" and args.duration_s is not None:
         raise GaitlabError("--duration-s applies to static and insoles; a walk lasts --passes")
     if args.scenario != "walk" and args.passes is not None:
@@ -227,7 +222,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    _check_new_file(out, args.force)  # before reading: a large input is not read for nothing
+    check_output(out, args.force)  # before reading: a large input is not read for nothing
     rec = read_recording(args.input, format=args.input_format)
     options: dict[str, Any] = {}
     if args.compression:

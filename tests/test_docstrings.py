@@ -14,6 +14,10 @@ MODULES = [
     "gaitlab.synth",
     "gaitlab.io",
     "gaitlab.io.native",
+    "gaitlab.io.tables",
+    "gaitlab.io.matlab",
+    "gaitlab.io.parquet",
+    "gaitlab.testing",
     "gaitlab.reports.figures",
 ]
 # Result containers whose fields are documented under Attributes, not Parameters.

@@ -824,12 +824,12 @@ def test_explicit_format(tmp_path: Path) -> None:
 
 def test_unknown_suffix_lists_known_ones(tmp_path: Path) -> None:
     with pytest.raises(
-        UnsupportedFormatError, match=r"\.asf; known suffixes: \.gaitlab\.h5, \.h5, \.hdf5"
+        UnsupportedFormatError, match=r"\.xyz; known suffixes: .*\.gaitlab\.h5, \.h5, \.hdf5"
     ) as info:
-        read_recording(tmp_path / "walk.asf")
+        read_recording(tmp_path / "walk.xyz")
     assert isinstance(info.value, DataFormatError)
-    with pytest.raises(UnsupportedFormatError, match=r"cannot write files with suffix \.csv"):
-        write_recording(tmp_path / "walk.csv", make_grid())
+    with pytest.raises(UnsupportedFormatError, match=r"cannot write files with suffix \.asf"):
+        write_recording(tmp_path / "walk.asf", make_grid())
     with pytest.raises(UnsupportedFormatError, match=r"suffix \(none\)"):
         read_recording(tmp_path / "walk")
 
@@ -860,7 +860,7 @@ def test_several_readers_are_tried_in_order(
         calls.append("csv")
         return make_sparse()
 
-    formats = dict(gio._FORMATS)
+    formats = {"native": gio._FORMATS["native"]}  # only the readers of this test claim .txt
     formats["moticon"] = gio._FileFormat("moticon", (".txt",), read=refusing("moticon"))
     formats["csv"] = gio._FileFormat("csv", (".csv", ".txt"), read=accepting)
     monkeypatch.setattr(gio, "_FORMATS", formats)

@@ -13,6 +13,7 @@ each reader's message (the pims pattern, never a bare ``except``).
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,24 +32,48 @@ __all__ = [
     "write_native",
 ]
 
-Reader = Callable[[Path], PressureRecording | ForceRecording]
-Writer = Callable[..., Any]
-
 
 @dataclass(frozen=True)
 class _FileFormat:
-    """One entry of the registry: a format's name, suffixes, reader and writer."""
+    """One entry of the registry: a format's name, suffixes, reader and writer.
+
+    ``read`` and ``write`` are ``"module:function"`` references, imported on
+    first use, so ``import gaitlab`` stays light and a format whose optional
+    dependency is missing fails only when it is used.
+    """
 
     name: str
     suffixes: tuple[str, ...]
-    read: Reader | None = None
-    write: Writer | None = None
+    read: str | Callable[..., Any] | None = None
+    write: str | Callable[..., Any] | None = None
+
+
+def _load(ref: str | Callable[..., Any]) -> Callable[..., Any]:
+    if callable(ref):
+        return ref
+    module, _, function = ref.partition(":")
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def _gz(*suffixes: str) -> tuple[str, ...]:
+    """Return the suffixes plus their gzip forms (text readers read gzip transparently)."""
+    return suffixes + tuple(s + ".gz" for s in suffixes)
 
 
 #: The registry, in the order readers are tried when several claim a suffix.
-#: Later entries: Tekscan .asf, pedar .asc, Moticon .txt, CSV, MAT, Parquet.
 _FORMATS: dict[str, _FileFormat] = {
-    "native": _FileFormat("native", _NATIVE_SUFFIXES, read=read_native, write=write_native),
+    f.name: f
+    for f in (
+        _FileFormat(
+            "native",
+            _NATIVE_SUFFIXES,
+            read="gaitlab.io.native:read_native",
+            write="gaitlab.io.native:write_native",
+        ),
+        _FileFormat("csv", (".csv",), write="gaitlab.io.tables:write_csv"),
+        _FileFormat("mat", (".mat",), write="gaitlab.io.matlab:write_mat"),
+        _FileFormat("parquet", (".parquet",), write="gaitlab.io.parquet:write_parquet"),
+    )
 }
 
 
@@ -85,7 +110,7 @@ def _candidates(path: Path, format: str | None, action: str) -> list[_FileFormat
 
 
 def read_recording(
-    path: str | os.PathLike[str], *, format: str | None = None
+    path: str | os.PathLike[str], *, format: str | None = None, **options: Any
 ) -> PressureRecording | ForceRecording:
     """Read a recording from any supported file, choosing the reader by suffix.
 
@@ -95,7 +120,11 @@ def read_recording(
         The file to read. ``.h5``, ``.hdf5`` and ``.gaitlab.h5`` are the
         native format (:func:`read_native`).
     format : str, optional
-        Name of the format to use whatever the suffix, e.g. ``"native"``.
+        Name of the format to use whatever the suffix, e.g. ``"native"`` or
+        ``"generic"`` (which needs ``spec=``).
+    **options
+        Passed to the reader, e.g. ``spec="my-mat.toml"`` for the generic
+        reader or ``layout=`` for pedar.
 
     Returns
     -------
@@ -129,14 +158,13 @@ def read_recording(
     path = Path(os.fspath(path))
     candidates = _candidates(path, format, "read")
     if len(candidates) == 1:
-        reader = candidates[0].read
-        assert reader is not None
-        return reader(path)
+        assert candidates[0].read is not None
+        return _load(candidates[0].read)(path, **options)  # type: ignore[no-any-return]
     errors = []
     for spec in candidates:
         assert spec.read is not None
         try:
-            return spec.read(path)
+            return _load(spec.read)(path, **options)  # type: ignore[no-any-return]
         except DataFormatError as err:
             errors.append(f"  {spec.name}: {err.reason}")
     raise UnsupportedFormatError(
@@ -198,4 +226,4 @@ def write_recording(
     path = Path(os.fspath(path))
     spec = _candidates(path, format, "write")[0]
     assert spec.write is not None
-    return Path(spec.write(path, recording, overwrite=overwrite, **options))
+    return Path(_load(spec.write)(path, recording, overwrite=overwrite, **options))

@@ -24,17 +24,13 @@ expected and found; no h5py or HDF5 exception escapes for a bad file.
 from __future__ import annotations
 
 import dataclasses
-import errno
-import functools
 import json
 import logging
 import math
 import os
 import re
-import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +38,13 @@ import h5py
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from gaitlab._version import __version__
 from gaitlab.errors import (
     DataFormatError,
     InvalidParameterError,
     InvalidRecordingError,
-    OutputExistsError,
 )
+from gaitlab.io._files import atomic_output
 from gaitlab.recording import (
     DeviceInfo,
     ForceRecording,
@@ -84,14 +81,6 @@ _LIBVER = ("v108", "v108")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _KINDS = ("pressure", "force")
 _NUMERIC = "biuf"  # numpy dtype kinds accepted for numeric datasets
-
-
-@functools.lru_cache(maxsize=1)
-def _gaitlab_version() -> str:
-    try:
-        return version("gaitlab-toolkit")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -173,50 +162,16 @@ def write_native(
         raise InvalidParameterError(
             f"compression must be None or 'gzip', got {compression!r}{hint}"
         )
-    path = Path(os.fspath(path))
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name", str(path))
-    if not overwrite and (path.exists() or path.is_symlink()):
-        raise _exists(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "folder does not exist", str(folder))
-    f, tmp = _create_temp_file(path)
-    try:
-        with f:
+    with atomic_output(path, overwrite) as tmp:
+        # Mode "x" (create, fail if it exists) rather than "w": "w" truncates, and ext4 then
+        # flushes the whole file to disk on close (auto_da_alloc), which doubled the write time.
+        with h5py.File(tmp, "x", libver=_LIBVER) as f:
             _write_contents(f, recording, compression)
-        if not overwrite and (path.exists() or path.is_symlink()):  # created meanwhile
-            raise _exists(path)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    path = Path(os.fspath(path))
     logger.debug(
         "wrote %s: %s, %d frames, compression=%s", path, recording, recording.n_frames, compression
     )
     return path
-
-
-def _exists(path: Path) -> OutputExistsError:
-    return OutputExistsError(
-        f"{path} exists already; pass overwrite=True (--force on the command line) to replace it"
-    )
-
-
-def _create_temp_file(path: Path) -> tuple[h5py.File, Path]:
-    """Create and open a new HDF5 file with a unique name next to ``path``.
-
-    Mode ``"x"`` (create, fail if it exists) rather than creating an empty
-    file first and opening it with ``"w"``: ``"w"`` truncates, and ext4 then
-    flushes the whole file to disk on close (``auto_da_alloc``), which doubled
-    the write time. The file gets the usual permissions (0666 minus umask).
-    """
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return h5py.File(tmp, "x", libver=_LIBVER), tmp
-        except FileExistsError:  # pragma: no cover - 32 random bits collided
-            continue
 
 
 def _metadata_json(recording: PressureRecording | ForceRecording) -> str:
@@ -229,7 +184,7 @@ def _write_contents(
     attrs = f.attrs
     attrs["format"] = FORMAT_NAME
     attrs["format_version"] = np.int64(FORMAT_VERSION)
-    attrs["gaitlab_version"] = _gaitlab_version()
+    attrs["gaitlab_version"] = __version__
     attrs["kind"] = "pressure" if isinstance(recording, PressureRecording) else "force"
     attrs["side"] = recording.side.value
     attrs["start_time"] = "" if recording.start_time is None else recording.start_time.isoformat()
@@ -542,7 +497,7 @@ class _Reader:
             writer = self.text(f, "gaitlab_version", default="an unknown version")
             raise self.error(
                 f"written in format_version {file_version} (by gaitlab {writer}), but this "
-                f"gaitlab ({_gaitlab_version()}) reads format_version {FORMAT_VERSION} and older; "
+                f"gaitlab ({__version__}) reads format_version {FORMAT_VERSION} and older; "
                 "upgrade gaitlab (pip install -U gaitlab-toolkit)"
             )
         if file_version < 1:
