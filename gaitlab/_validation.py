@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from datetime import timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -24,6 +26,7 @@ __all__ = [
     "check_option",
     "check_positive",
     "check_text",
+    "check_timezone",
     "json_safe",
 ]
 
@@ -114,6 +117,31 @@ def check_text(
     except UnicodeEncodeError:
         raise error(f"{name} is not valid Unicode text, got {_short(value)}") from None
     return value
+
+
+def check_timezone(
+    name: str, value: Any, *, error: type[GaitlabError] = InvalidParameterError
+) -> tzinfo | None:
+    """Return ``value`` as a tzinfo: None, a tzinfo, ``"UTC"`` or an IANA name.
+
+    Examples
+    --------
+    >>> check_timezone("tz", "Europe/Paris")
+    zoneinfo.ZoneInfo(key='Europe/Paris')
+    """
+    if value is None or isinstance(value, tzinfo):
+        return value
+    if isinstance(value, str):
+        if value.strip().upper() == "UTC":
+            return timezone.utc
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise error(
+        f"{name} must be a datetime.tzinfo or a time zone name such as 'Europe/Paris' or "
+        f"'UTC', got {_short(value)}"
+    )
 
 
 def as_array(

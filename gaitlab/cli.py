@@ -9,6 +9,7 @@ stderr and exit code 2. ``-v`` shows progress messages, ``-vv`` debug output.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import math
@@ -272,15 +273,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         name: trial.recording for name, trial in trials.items()
     }
 
-    print("2. bundled sample data")
+    print("2. bundled sample data: synthetic recordings and real vendor exports, read by gaitlab")
     for name in sample_data.names():
         path = sample_data.path(name)
-        if path.suffix == ".h5":
-            recordings[f"sample_{path.stem}"] = rec = read_recording(path)
-            print(f"  {path}: {rec!r}")
-        else:
-            description = sample_data.REGISTRY[name]["description"]
-            print(f"  {path}: {description} ({path.stat().st_size / 1e3:.0f} kB)")
+        rec = read_recording(path)
+        recordings[f"sample_{Path(name).name.split('.')[0]}"] = rec
+        print(f"  {name}: {rec!r}")
 
     print("3. file summaries (gaitlab info) and pressure maps")
     for name, rec in recordings.items():
@@ -293,6 +291,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         fig = plot_pressure_map(rec, title=f"{name}: peak pressure")
         fig.savefig(png_path, dpi=110)
         note(png_path, "peak pressure map")
+
+    print("4. exports for other tools (CSV with a JSON sidecar, MATLAB .mat, Parquet)")
+    insoles = trials["insoles_sparse"].recording
+    exports = [
+        ("insoles_sparse_long.csv", {"shape": "long"}),
+        ("insoles_sparse_wide.csv", {"shape": "wide"}),
+        ("insoles_sparse.mat", {}),
+    ]
+    if importlib.util.find_spec("pyarrow") is not None:
+        exports.append(("insoles_sparse.parquet", {}))
+    else:
+        print("  (Parquet skipped: pip install 'gaitlab-toolkit[parquet]' to add it)")
+    for file_name, options in exports:
+        written_path = write_recording(out / file_name, insoles, overwrite=True, **options)
+        note(written_path, f"{written_path.suffix[1:]} export of insoles_sparse")
 
     print(f"done: {len(written)} files in {out}/")
     return EXIT_OK

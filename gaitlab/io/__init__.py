@@ -14,13 +14,14 @@ each reader's message (the pims pattern, never a bare ``except``).
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gaitlab.errors import DataFormatError, UnsupportedFormatError
+from gaitlab.errors import DataFormatError, InvalidParameterError, UnsupportedFormatError
 from gaitlab.io.native import SUFFIXES as _NATIVE_SUFFIXES
 from gaitlab.io.native import read_native, write_native
 from gaitlab.recording import ForceRecording, PressureRecording
@@ -55,6 +56,14 @@ def _load(ref: str | Callable[..., Any]) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
+def _accepts(function: Callable[..., Any], options: dict[str, Any]) -> bool:
+    """Whether ``function`` takes every keyword in ``options``."""
+    parameters = inspect.signature(function).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return True
+    return all(name in parameters for name in options)
+
+
 def _gz(*suffixes: str) -> tuple[str, ...]:
     """Return the suffixes plus their gzip forms (text readers read gzip transparently)."""
     return suffixes + tuple(s + ".gz" for s in suffixes)
@@ -70,9 +79,19 @@ _FORMATS: dict[str, _FileFormat] = {
             read="gaitlab.io.native:read_native",
             write="gaitlab.io.native:write_native",
         ),
+        _FileFormat("tekscan_asf", _gz(".asf"), read="gaitlab.io.tekscan:read_tekscan_asf"),
+        _FileFormat("tekscan_csv", (".csv",), read="gaitlab.io.tekscan:read_tekscan_asf"),
+        _FileFormat("pedar_asc", _gz(".asc"), read="gaitlab.io.pedar:read_pedar_asc"),
+        _FileFormat("moticon_txt", _gz(".txt"), read="gaitlab.io.moticon:read_moticon_txt"),
+        _FileFormat("gaitpdb", _gz(".txt"), read="gaitlab.io.gaitpdb:read_gaitpdb"),
+        _FileFormat(
+            "forceplate_txt", _gz(".txt"), read="gaitlab.io.forceplate:read_forceplate_txt"
+        ),
+        _FileFormat("c3d", (".c3d",), read="gaitlab.io.c3d:read_c3d"),
+        _FileFormat("generic", (), read="gaitlab.io.generic:read_generic"),
         _FileFormat("csv", (".csv",), write="gaitlab.io.tables:write_csv"),
         _FileFormat("mat", (".mat",), write="gaitlab.io.matlab:write_mat"),
-        _FileFormat("parquet", (".parquet",), write="gaitlab.io.parquet:write_parquet"),
+        _FileFormat("parquet", (".parquet", ".pq"), write="gaitlab.io.parquet:write_parquet"),
     )
 }
 
@@ -157,6 +176,15 @@ def read_recording(
     """
     path = Path(os.fspath(path))
     candidates = _candidates(path, format, "read")
+    if options and len(candidates) > 1:
+        # Several readers claim the suffix: try only those that take every option given.
+        accepting = [c for c in candidates if _accepts(_load(c.read), options)]  # type: ignore[arg-type]
+        if not accepting:
+            names = ", ".join(c.name for c in candidates)
+            raise InvalidParameterError(
+                f"no reader for {path.name} ({names}) takes the options {sorted(options)}"
+            )
+        candidates = accepting
     if len(candidates) == 1:
         assert candidates[0].read is not None
         return _load(candidates[0].read)(path, **options)  # type: ignore[no-any-return]
