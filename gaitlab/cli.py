@@ -224,7 +224,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 def _cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.output)
     check_output(out, args.force)  # before reading: a large input is not read for nothing
-    rec = read_recording(args.input, format=args.input_format)
+    read_options: dict[str, Any] = {}
+    if args.spec:  # an export gaitlab has no reader for, described by a spec file
+        read_options["spec"] = args.spec
+    input_format = args.input_format or ("generic" if args.spec else None)
+    rec = read_recording(args.input, format=input_format, **read_options)
     options: dict[str, Any] = {}
     if args.compression:
         options["compression"] = args.compression
@@ -341,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IN", help="recording (vendor export or .h5)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="format from the suffix")
     p.add_argument("--input-format", metavar="NAME", help="reader to use whatever the suffix")
+    p.add_argument(
+        "--spec", metavar="TOML", help="read IN with the generic reader and this spec (.toml/.json)"
+    )
     p.add_argument("--output-format", metavar="NAME", help="writer to use whatever the suffix")
     p.add_argument("--compression", choices=("gzip",), help="native HDF5 only")
     p.add_argument("--shape", choices=("long", "wide"), help="CSV only: table shape")

@@ -207,3 +207,48 @@ def test_subprocess_smoke(tmp_path):
         [sys.executable, "-m", "gaitlab", "--version"], capture_output=True, text=True, timeout=120
     )
     assert version.returncode == 0 and version.stdout.startswith("gaitlab ")
+
+
+# -- convert -------------------------------------------------------------------------------
+
+
+def test_convert_vendor_export_to_every_writer(tmp_path, capsys):
+    from scipy.io import loadmat
+
+    from gaitlab import sample_data
+
+    source = sample_data.path("vendor/tekscan_asf/FrasP01L.asf")
+    rec = read_recording(source)
+    for name in ("left.h5", "left.csv", "left.mat"):
+        code, out, err = run(["convert", source, "-o", tmp_path / name], capsys)
+        assert code == 0, err
+        assert f"wrote {tmp_path / name}" in out
+    assert read_recording(tmp_path / "left.h5") == rec
+    assert loadmat(tmp_path / "left.mat")["pressure_kpa"].shape == (205, 60 * 21)
+    code, _, err = run(["convert", source, "-o", tmp_path / "left.csv"], capsys)
+    assert_one_line_error(code, err, "exists already")
+    code, _, err = run(["convert", source, "-o", tmp_path / "left.xyz"], capsys)
+    assert_one_line_error(code, err, "left.xyz")
+
+
+def test_convert_with_a_generic_spec(tmp_path, capsys):
+    data = tmp_path / "mat.csv"
+    data.write_text("0,10\n20,0\n\n5,5\n0,0\n")
+    spec = tmp_path / "mat.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "mode": "matrix",
+                "rows": 2,
+                "cols": 2,
+                "pitch_mm": 10,
+                "sampling_rate_hz": 50,
+                "unit": "kPa",
+            }
+        )
+    )
+    code, _, err = run(["convert", data, "--spec", spec, "-o", tmp_path / "mat.h5"], capsys)
+    assert code == 0, err
+    rec = read_recording(tmp_path / "mat.h5")
+    assert rec.grid_kpa.shape == (2, 2, 2)
+    assert rec.grid_kpa.sum() == 40
