@@ -11,13 +11,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from gaitlab.io import read_recording, write_recording
 from gaitlab.recording import ForceRecording, GridLayout, PressureRecording
 
-__all__ = ["assert_reader_conforms"]
+__all__ = ["assert_reader_conforms", "mutated"]
 
 Recording = PressureRecording | ForceRecording
 
@@ -100,3 +101,74 @@ def assert_reader_conforms(
     if dispatch:
         assert read_recording(path) == rec, "read_recording must pick this reader by itself"
     return rec
+
+
+def mutated(base: bytes, *, tokens: tuple[bytes, ...] = (b"\t", b",", b"-", b".")) -> Any:
+    r"""Return a hypothesis strategy of ``base`` with 1 to 3 random mutations (for fuzz tests).
+
+    Mutations: truncation, a byte replaced, bytes inserted (random, or one of
+    ``tokens``: the separators and signs a format cares about), bytes
+    deleted, a line duplicated or dropped, and line endings swapped (LF <->
+    CRLF). Start from a small valid file so each example parses quickly. Needs
+    the ``hypothesis`` package (installed with the ``dev`` extra).
+
+    Parameters
+    ----------
+    base : bytes
+        A small valid file.
+    tokens : tuple of bytes
+        Byte strings worth inserting for this format.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of mutated byte strings.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, deadline=None)
+    ... @given(data=mutated(b"1,2\n3,4\n"))
+    ... def check(data):
+    ...     assert isinstance(data, bytes)
+    >>> check()
+    """
+    from hypothesis import strategies as st
+
+    @st.composite
+    def strategy(draw: Any) -> bytes:
+        data = bytearray(base)
+        for _ in range(draw(st.integers(1, 3))):
+            kind = draw(
+                st.sampled_from(["truncate", "flip", "insert", "delete", "dup", "drop", "eol"])
+            )
+            n = len(data)
+            if kind == "truncate":
+                del data[draw(st.integers(0, n)) :]
+            elif kind == "flip" and n:
+                data[draw(st.integers(0, n - 1))] = draw(st.integers(0, 255))
+            elif kind == "insert":
+                at = draw(st.integers(0, n))
+                data[at:at] = draw(st.binary(min_size=1, max_size=4) | st.sampled_from(tokens))
+            elif kind == "delete" and n:
+                at = draw(st.integers(0, n - 1))
+                del data[at : at + draw(st.integers(1, 8))]
+            elif kind in ("dup", "drop"):
+                lines = bytes(data).split(b"\n")
+                i = draw(st.integers(0, len(lines) - 1))
+                if kind == "dup":
+                    lines.insert(i, lines[i])
+                else:
+                    del lines[i]
+                data = bytearray(b"\n".join(lines))
+            elif kind == "eol":
+                text = bytes(data)
+                swapped = (
+                    text.replace(b"\r\n", b"\n")
+                    if b"\r\n" in text
+                    else text.replace(b"\n", b"\r\n")
+                )
+                data = bytearray(swapped)
+        return bytes(data)
+
+    return strategy()

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from gaitlab.errors import DataFormatError, InvalidParameterError
 from gaitlab.io._text import read_text
@@ -25,7 +24,7 @@ from gaitlab.io.forceplate import (
     read_forceplate_txt,
 )
 from gaitlab.recording import ForceRecording, Side
-from gaitlab.testing import assert_reader_conforms
+from gaitlab.testing import assert_reader_conforms, mutated
 
 DATA = Path(__file__).parent / "data"
 BDS = DATA / "hbedb_bds" / "BDS00001.txt.gz"
@@ -288,53 +287,11 @@ def test_unit_factors():
 
 
 SEED = b"".join(gzip.GzipFile(BDS).readlines()[:30])
-MUTATIONS = st.lists(
-    st.tuples(
-        st.sampled_from(
-            ["truncate", "flip", "insert", "delete", "dup_line", "drop_line", "crlf", "lf", "byte"]
-        ),
-        st.integers(0, 1 << 20),
-        st.integers(0, 255),
-    ),
-    min_size=1,
-    max_size=4,
-)
-
-
-def mutate(data: bytes, mutations: list[tuple[str, int, int]]) -> bytes:
-    buf = bytearray(data)
-    for op, where, value in mutations:
-        at = where % (len(buf) + 1)
-        if op == "truncate":
-            del buf[at:]
-        elif op == "flip" and buf:
-            buf[at % len(buf)] ^= 1 << (value % 8)
-        elif op == "byte" and buf:
-            buf[at % len(buf)] = value
-        elif op == "insert":
-            buf[at:at] = bytes([value])
-        elif op == "delete" and buf:
-            del buf[at % len(buf)]
-        elif op in ("dup_line", "drop_line"):
-            lines = bytes(buf).splitlines(keepends=True)
-            if lines:
-                k = where % len(lines)
-                if op == "dup_line":
-                    lines.insert(k, lines[k])
-                else:
-                    del lines[k]
-                buf = bytearray(b"".join(lines))
-        elif op == "crlf":
-            buf = bytearray(bytes(buf).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
-        elif op == "lf":
-            buf = bytearray(bytes(buf).replace(b"\r\n", b"\n"))
-    return bytes(buf)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutations=MUTATIONS)
-def test_fuzz_only_data_format_errors(mutations):
-    data = mutate(SEED, mutations)
+@given(data=mutated(SEED))
+def test_fuzz_only_data_format_errors(data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "BDS00001.txt"
         path.write_bytes(data)

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from gaitlab.errors import DataFormatError
 from gaitlab.io._text import read_text
@@ -23,7 +22,7 @@ from gaitlab.io.gaitpdb import (
     read_gaitpdb,
 )
 from gaitlab.recording import PressureRecording, Side, SparseLayout
-from gaitlab.testing import assert_reader_conforms
+from gaitlab.testing import assert_reader_conforms, mutated
 
 DATA = Path(__file__).parent / "data" / "gaitpdb"
 GACO = DATA / "GaCo01_01.txt.gz"
@@ -334,53 +333,11 @@ def first_lines(path: Path, n: int) -> bytes:
 
 
 SEED = first_lines(GACO, 30)
-MUTATIONS = st.lists(
-    st.tuples(
-        st.sampled_from(
-            ["truncate", "flip", "insert", "delete", "dup_line", "drop_line", "crlf", "lf", "byte"]
-        ),
-        st.integers(0, 1 << 20),
-        st.integers(0, 255),
-    ),
-    min_size=1,
-    max_size=4,
-)
-
-
-def mutate(data: bytes, mutations: list[tuple[str, int, int]]) -> bytes:
-    buf = bytearray(data)
-    for op, where, value in mutations:
-        at = where % (len(buf) + 1)
-        if op == "truncate":
-            del buf[at:]
-        elif op == "flip" and buf:
-            buf[at % len(buf)] ^= 1 << (value % 8)
-        elif op == "byte" and buf:
-            buf[at % len(buf)] = value
-        elif op == "insert":
-            buf[at:at] = bytes([value])
-        elif op == "delete" and buf:
-            del buf[at % len(buf)]
-        elif op in ("dup_line", "drop_line"):
-            lines = bytes(buf).splitlines(keepends=True)
-            if lines:
-                k = where % len(lines)
-                if op == "dup_line":
-                    lines.insert(k, lines[k])
-                else:
-                    del lines[k]
-                buf = bytearray(b"".join(lines))
-        elif op == "crlf":
-            buf = bytearray(bytes(buf).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
-        elif op == "lf":
-            buf = bytearray(bytes(buf).replace(b"\r\n", b"\n"))
-    return bytes(buf)
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutations=MUTATIONS)
-def test_fuzz_only_data_format_errors(mutations):
-    data = mutate(SEED, mutations)
+@given(data=mutated(SEED))
+def test_fuzz_only_data_format_errors(data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "GaCo01_01.txt"
         path.write_bytes(data)

@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from gaitlab import DataFormatError, PressureRecording, Side, SparseLayout
 from gaitlab.errors import InvalidParameterError
 from gaitlab.io.pedar import INSOLE_SPACING_MM, pedar_layout, read_pedar_asc
-from gaitlab.testing import assert_reader_conforms
+from gaitlab.testing import assert_reader_conforms, mutated
 
 DATA = Path(__file__).parent / "data" / "novel_pedar_asc"
 SAMPLE = DATA / "pressure_example.asc.gz"
@@ -470,49 +469,13 @@ def test_empty_non_utf8_nul_and_encoding(tmp_path):
 SMALL = small_export(3).encode("utf-8")
 
 
-@st.composite
-def mutations(draw, base: bytes) -> bytes:
-    data = bytearray(base)
-    for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["cut", "flip", "insert", "delete", "dup", "drop", "eol"]))
-        n = len(data)
-        if n == 0:
-            break
-        at = draw(st.integers(0, n - 1))
-        if kind == "cut":
-            del data[at:]
-        elif kind == "flip":
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "insert":
-            data[at:at] = draw(
-                st.binary(min_size=1, max_size=4) | st.sampled_from([b"\t", b"\n", b"-", b"."])
-            )
-        elif kind == "delete":
-            del data[at : at + draw(st.integers(1, 8))]
-        else:
-            lines = bytes(data).split(b"\n")
-            i = draw(st.integers(0, len(lines) - 1))
-            if kind == "dup":
-                lines.insert(i, lines[i])
-            elif kind == "drop":
-                del lines[i]
-            else:
-                return (
-                    b"\r\n".join(lines)
-                    if draw(st.booleans())
-                    else bytes(data).replace(b"\r\n", b"\n")
-                )
-            data = bytearray(b"\n".join(lines))
-    return bytes(data)
-
-
 @pytest.fixture(scope="module")
 def fuzz_path(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz") / "fuzz.asc"
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=mutations(SMALL))
+@given(data=mutated(SMALL, tokens=(b"\t", b"\n", b"-", b".")))
 def test_fuzz_only_data_format_errors(fuzz_path, data):
     path = fuzz_path
     path.write_bytes(data)
