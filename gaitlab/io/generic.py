@@ -511,10 +511,10 @@ def _split_matrix(
         return _split_by_count(source, kept, base, n_rows, sep, end_line, last_line)
 
     if not preamble:
-        for k, line in enumerate(body[1 : matches[0].start()].split("\n")):
-            if not _is_blank(line, blank_sep):
+        for k, text in enumerate(body[1 : matches[0].start()].split("\n")):
+            if not _is_blank(text, blank_sep):
                 raise source.error(
-                    f"values before the first frame delimiter: {_short(line.strip())}",
+                    f"values before the first frame delimiter: {_short(text.strip())}",
                     line=base + k + 1,
                 )
     if sep == _AUTO:
@@ -901,7 +901,7 @@ class _Spec:
             raise self.error(key, f"must be true or false, got {value!r}")
         return value
 
-    def str(self, key: str, *, choices: Sequence[str] | None = None) -> str | None:
+    def text(self, key: str, *, choices: Sequence[str] | None = None) -> str | None:
         value = self.data.get(key)
         if value is None:
             return None
@@ -914,7 +914,7 @@ class _Spec:
         return value
 
     def regex(self, key: str) -> re.Pattern[str] | None:
-        pattern = self.str(key)
+        pattern = self.text(key)
         if pattern is None:
             return None
         try:
@@ -1041,7 +1041,7 @@ def _toml() -> Any:
 def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str, Any]]:
     """Check a spec; return the common part and the mode's own values."""
     spec = _Spec(data)
-    mode = spec.str("mode", choices=("matrix", "channels"))
+    mode = spec.text("mode", choices=("matrix", "channels"))
     if mode is None:
         raise spec.error("mode", "is required: 'matrix' (a matrix per frame) or 'channels'")
     spec.check_keys(_MATRIX_KEYS if mode == "matrix" else _CHANNEL_KEYS, f"mode {mode!r}")
@@ -1051,7 +1051,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
     header_spec.check_keys(set(_HEADER_KEYS[mode]), f"header_regex in mode {mode!r}")
     header_regex = {}
     for key in header:
-        pattern = header_spec.str(key)
+        pattern = header_spec.text(key)
         assert pattern is not None
         try:
             compiled = re.compile(pattern, re.MULTILINE)
@@ -1065,7 +1065,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
         if spec.has(key) and header_key in header_regex:
             raise spec.error(key, f"give either {key!r} or header_regex.{header_key}, not both")
 
-    sep_text = spec.str("separator")
+    sep_text = spec.text("separator")
     if sep_text is None or sep_text == "auto":
         separator: str | bool | None = True
     elif sep_text in _SEPARATORS:
@@ -1074,11 +1074,11 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
         raise spec.error(
             "separator", f"must be 'auto', ',', ';', 'tab' or 'whitespace', got {sep_text!r}"
         )
-    decimal = spec.str("decimal", choices=(".", ",")) or "."
+    decimal = spec.text("decimal", choices=(".", ",")) or "."
     if decimal == "," and separator == ",":
         raise spec.error("decimal", "',' cannot be the decimal mark when ',' separates values")
 
-    unit = spec.str("unit")
+    unit = spec.text("unit")
     either("unit", "unit")
     if unit is None and "unit" not in header_regex:
         raise spec.error("unit", "is required (e.g. 'kPa', 'N/cm2', 'psi', or 'N' per sensor)")
@@ -1101,7 +1101,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
                 "holding a number is a value, not a missing cell)",
             )
 
-    side_text = spec.str("side")
+    side_text = spec.text("side")
     try:
         side = None if side_text is None else Side.parse(side_text)
     except InvalidRecordingError as err:
@@ -1111,7 +1111,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
     device_spec.check_keys(_DEVICE_KEYS, "device")
     device_fields = {}
     for key in _DEVICE_KEYS:
-        device_fields[key] = device_spec.str(key) or ""
+        device_fields[key] = device_spec.text(key) or ""
     try:
         device = DeviceInfo(**device_fields)
     except InvalidRecordingError as err:
@@ -1128,7 +1128,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
     rate = spec.float("sampling_rate_hz")
     if period is not None and rate is not None:
         raise spec.error("frame_period_s", "give either frame_period_s or sampling_rate_hz")
-    encoding = spec.str("encoding") or "utf-8"
+    encoding = spec.text("encoding") or "utf-8"
     try:
         "".encode(encoding)
     except LookupError:
@@ -1150,7 +1150,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
         metadata=metadata,
         frame_period_s=period,
         sampling_rate_hz=rate,
-        time_unit=spec.str("time_unit", choices=tuple(_TIME_UNITS)) or "s",
+        time_unit=spec.text("time_unit", choices=tuple(_TIME_UNITS)) or "s",
     )
     if header_regex and not (
         common.skip_lines or common.data_start is not None or spec.has("frame_regex")
@@ -1369,14 +1369,14 @@ def _load_sensors(spec: _Spec, sensors: Any, folder: Path) -> list[dict[str, Any
         area = item_spec.float("area_mm2")
         if x is None or y is None or area is None:
             raise item_spec.error("x_mm", "each sensor needs x_mm, y_mm and area_mm2")
-        side = item_spec.str("side") or "unknown"
+        side = item_spec.text("side") or "unknown"
         try:
             side_code = Side.parse(side).code
         except InvalidRecordingError as err:
             raise item_spec.error("side", str(err)) from None
         out.append(
             {
-                "name": item_spec.str("name") or "",
+                "name": item_spec.text("name") or "",
                 "x_mm": x,
                 "y_mm": y,
                 "area_mm2": area,
@@ -1836,10 +1836,10 @@ def _read_channels(
         sides = [s["side"] for s in sensors]
         try:
             layout = SparseLayout(
-                centres_mm=[[s["x_mm"], s["y_mm"]] for s in sensors],
-                areas_mm2=[s["area_mm2"] for s in sensors],
+                centres_mm=np.array([[s["x_mm"], s["y_mm"]] for s in sensors], dtype=float),
+                areas_mm2=np.array([s["area_mm2"] for s in sensors], dtype=float),
                 names=tuple(sensor_names),
-                sensor_sides=None if not any(sides) else sides,
+                sensor_sides=np.array(sides, dtype=np.int8) if any(sides) else None,
             )
         except InvalidRecordingError as err:
             raise InvalidParameterError(f"generic spec key 'sensors': {err}") from None
