@@ -18,14 +18,20 @@ allocating memory: a file of S bytes cannot hold more than S values.
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from gaitlab.errors import DataFormatError
+from gaitlab.errors import DataFormatError, InvalidRecordingError
+from gaitlab.recording import PressureRecording
 
-__all__ = ["TextFile", "check_claimed_size", "read_text"]
+__all__ = ["TextFile", "build_recording", "check_claimed_size", "read_text"]
+
+logger = logging.getLogger(__name__)
 
 #: Largest file (after decompression) a text reader accepts by default: 4 GiB.
 MAX_TEXT_BYTES = 4 << 30
@@ -149,3 +155,21 @@ def check_claimed_size(
             "that many",
             line=line,
         )
+
+
+def build_recording(
+    source: TextFile, make: Callable[..., PressureRecording], /, **fields: Any
+) -> PressureRecording:
+    """Call ``make(**fields)`` and turn a refusal of the data model into a file error.
+
+    ``make`` is :class:`PressureRecording` itself, or a function that builds
+    the layout too, so that a value the data model refuses anywhere (NaN, a
+    negative pressure, a time that does not increase, a bad layout) becomes a
+    :class:`DataFormatError` naming the file.
+    """
+    try:
+        recording = make(**fields)
+    except InvalidRecordingError as err:
+        raise source.error(f"the values read break the data model: {err}") from None
+    logger.debug("read %s: %s", source.path, recording)
+    return recording

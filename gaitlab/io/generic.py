@@ -65,7 +65,7 @@ from gaitlab.errors import (
     InvalidRecordingError,
     MissingDependencyError,
 )
-from gaitlab.io._text import TextFile, check_claimed_size, read_text
+from gaitlab.io._text import TextFile, build_recording, check_claimed_size, read_text
 from gaitlab.recording import DeviceInfo, GridLayout, PressureRecording, Side, SparseLayout
 
 __all__ = ["read_generic", "load_generic_spec"]
@@ -1651,7 +1651,7 @@ def _read_matrix(
     if frames.numbers is not None:
         channels["frame_number"] = np.asarray(frames.numbers, dtype=np.float64)
     pressure = _to_float32(source, values, factor).reshape(frames.n_frames, n_rows * n_cols)
-    return _build(
+    return build_recording(
         source,
         lambda: PressureRecording(
             pressure_kpa=pressure,
@@ -1686,15 +1686,6 @@ def _orient(
         values = values[:, :, ::-1]
         active = active[:, ::-1]
     return values, np.ascontiguousarray(active)
-
-
-def _build(source: TextFile, make: Any) -> PressureRecording:
-    """Build the recording; a value the data model refuses becomes a DataFormatError."""
-    try:
-        rec: PressureRecording = make()
-    except InvalidRecordingError as err:
-        raise source.error(str(err)) from None
-    return rec
 
 
 def _read_channels(
@@ -1861,7 +1852,7 @@ def _read_channels(
     if clipped:
         metadata["negative_values_clipped"] = clipped
     metadata.update(common.metadata)
-    return _build(
+    return build_recording(
         source,
         lambda: PressureRecording(
             pressure_kpa=_to_float32(source, pressure, common.scale * unit.factor),

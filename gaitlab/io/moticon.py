@@ -59,9 +59,8 @@ from numpy.typing import NDArray
 
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError
-from gaitlab.io._text import TextFile
+from gaitlab.io._text import TextFile, build_recording
 from gaitlab.io.pedar import (
-    _build,
     _check_time,
     _first_bad_row,
     _open_text,
@@ -522,8 +521,9 @@ class _Data:
             np.float32
         )
         metadata = self._metadata(header, valid, size, size_note, trimmed)
-        return _build(
+        return build_recording(
             source,
+            PressureRecording,
             pressure_kpa=pressure_kpa[keep],
             timestamps_s=times[keep],
             layout=layout,

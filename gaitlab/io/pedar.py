@@ -61,7 +61,7 @@ from numpy.typing import NDArray
 
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
-from gaitlab.io._text import TextFile, read_text
+from gaitlab.io._text import TextFile, build_recording, read_text
 from gaitlab.recording import DeviceInfo, PressureRecording, Side, SparseLayout
 
 __all__ = ["INSOLE_SPACING_MM", "SUFFIXES", "pedar_layout", "read_pedar_asc"]
@@ -275,16 +275,6 @@ def _open_text(path: str | os.PathLike[str], encoding: str = "utf-8") -> TextFil
             line=source.text.count("\n", 0, nul) + 1,
         )
     return source
-
-
-def _build(source: TextFile, **fields: Any) -> PressureRecording:
-    """Build the recording; a value the data model refuses becomes a DataFormatError."""
-    try:
-        recording = PressureRecording(**fields)
-    except InvalidRecordingError as err:
-        raise source.error(f"the values read break the data model: {err}") from None
-    logger.debug("read %s: %s", source.path, recording)
-    return recording
 
 
 def _read_table(
@@ -540,8 +530,9 @@ def read_pedar_asc(
     else:
         side = sides[0]
     start_time = _start_time(header, tzone)
-    return _build(
+    return build_recording(
         source,
+        PressureRecording,
         pressure_kpa=pressure_kpa,
         timestamps_s=times,
         layout=sensor_layout,

@@ -106,12 +106,11 @@ import numpy as np
 
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
-from gaitlab.io._text import TextFile, check_claimed_size, read_text
+from gaitlab.io._text import TextFile, build_recording, check_claimed_size, read_text
 from gaitlab.io.generic import (
     _AUTO,
     _area_mm2,
     _assemble_grid,
-    _build,
     _check_values,
     _frame_timestamps,
     _grid_locator,
@@ -352,7 +351,7 @@ def read_tekscan_asf(
     channels = {}
     if numbers is not None:
         channels["frame_number"] = np.asarray(numbers, dtype=np.float64)
-    rec = _build(
+    rec = build_recording(
         source,
         lambda: PressureRecording(
             pressure_kpa=pressure,
