@@ -106,6 +106,13 @@ class DataFormatError(GaitlabError, ValueError):
             where.append(f"frame {frame}")
         super().__init__(": ".join([*where, message]))
 
+    @property
+    def detail(self) -> str:
+        """The message with its line or frame but without the file name."""
+        where = [f"line {self.line}"] if self.line is not None else []
+        where += [f"frame {self.frame}"] if self.frame is not None else []
+        return ": ".join([*where, self.reason])
+
 
 class UnsupportedFormatError(DataFormatError):
     """No reader knows this file, or every reader that was tried failed."""

@@ -3,12 +3,13 @@ recognised by its suffix and content alone, and reads to a recording that meets 
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
 
 from gaitlab import ForceRecording, PressureRecording, read_recording, sample_data
-from gaitlab.errors import InvalidParameterError, UnsupportedFormatError
+from gaitlab.errors import DataFormatError, InvalidParameterError, UnsupportedFormatError
 from gaitlab.io import _FORMATS, _load
 from gaitlab.testing import assert_reader_conforms
 
@@ -57,3 +58,31 @@ def test_options_go_only_to_readers_that_take_them(tmp_path):
     assert rec.metadata  # read by the Moticon reader, the only .txt reader with trim=
     with pytest.raises(InvalidParameterError, match="takes the options"):
         read_recording(DATA / "gaitpdb" / "GaCo01_01.txt.gz", no_such_option=1)
+
+
+def _with_huge_value(lines, first_data, row, column):
+    fields = lines[first_data + row].split("\t")
+    fields[column] = "1e39"  # beyond float32, where pressures are stored
+    lines[first_data + row] = "\t".join(fields)
+    return "\n".join(lines[: first_data + row + 3]) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "header_prefix", "column"),
+    [
+        ("novel_pedar_asc/pressure_example.asc.gz", "time[secs]", 3),
+        ("moticon_opengo_txt/230927_102231.txt", "#", 30),
+        ("gaitpdb/GaCo01_01.txt.gz", None, 2),
+    ],
+)
+def test_a_pressure_beyond_float32_names_its_line(tmp_path, name, header_prefix, column):
+    # Found by fuzzing: such values used to overflow the float32 cast with a RuntimeWarning.
+    with gzip.open(DATA / name, "rt") if name.endswith(".gz") else open(DATA / name) as stream:
+        lines = stream.read().splitlines()
+    first = 0
+    if header_prefix is not None:
+        first = max(i for i, line in enumerate(lines) if line.startswith(header_prefix)) + 1
+    target = tmp_path / Path(name).name.removesuffix(".gz")
+    target.write_text(_with_huge_value(lines, first, 2, column))
+    with pytest.raises(DataFormatError, match=rf"line {first + 3}: .*too large to store"):
+        read_recording(target)

@@ -362,3 +362,17 @@ def test_byte_order_mark(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbf" + "\n".join(small_rows(3)).encode())
     np.testing.assert_allclose(read_gaitpdb(path).total_force_n(), [80, 92, 104])
+
+
+def test_a_force_too_large_for_float32_names_the_line(tmp_path):
+    # Found by the fuzz test: "64.57" mutated into "64E57" overflowed the float32 cast.
+    rows = [
+        "\t".join(["0.0000", *["10"] * 8, *["0"] * 8, "80", "0"]),
+        "\t".join(["0.0100", "64E57", *["10"] * 7, *["0"] * 8, "80", "0"]),
+    ]
+    path = tmp_path / "GaCo01_01.txt"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(
+        DataFormatError, match=r"line 2: a pressure of 6\.4e\+58 kPa is too large to store"
+    ):
+        read_gaitpdb(path)

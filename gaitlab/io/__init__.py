@@ -194,7 +194,7 @@ def read_recording(
         try:
             return _load(spec.read)(path, **options)  # type: ignore[no-any-return]
         except DataFormatError as err:
-            errors.append(f"  {spec.name}: {err.reason}")
+            errors.append(f"  {spec.name}: {err.detail}")
     raise UnsupportedFormatError(
         f"none of the {len(candidates)} readers for this file could read it:\n" + "\n".join(errors),
         path=path,

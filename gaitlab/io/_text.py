@@ -24,12 +24,15 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
 
 from gaitlab.errors import DataFormatError, InvalidRecordingError
 from gaitlab.recording import PressureRecording
 
-__all__ = ["TextFile", "build_recording", "check_claimed_size", "read_text"]
+__all__ = ["TextFile", "build_recording", "check_claimed_size", "read_text", "to_float32"]
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +176,42 @@ def build_recording(
         raise source.error(f"the values read break the data model: {err}") from None
     logger.debug("read %s: %s", source.path, recording)
     return recording
+
+
+class ErrorSource(Protocol):
+    """Anything that makes a :class:`DataFormatError` naming its file (``TextFile`` does)."""
+
+    def error(
+        self, message: str, *, line: int | None = None, frame: int | None = None
+    ) -> DataFormatError: ...
+
+
+def to_float32(
+    source: ErrorSource,
+    values: NDArray[np.float64],
+    factor: float = 1.0,
+    *,
+    line_of: Callable[[int], int] | None = None,
+) -> NDArray[np.float32]:
+    """Return ``values * factor`` as a new C-ordered float32 array (pressures in kPa).
+
+    Values too large for float32 are refused rather than turned into inf.
+    ``line_of`` maps a row of ``values`` to its 1-based line in the file, so
+    the error can name it.
+
+    Raises
+    ------
+    DataFormatError
+        If a value times ``factor`` exceeds the float32 range.
+    """
+    limit = float(np.finfo(np.float32).max)
+    peak = float(np.abs(values).max()) * abs(factor) if values.size else 0.0
+    if peak > limit:
+        line = None
+        if line_of is not None:
+            row = int(np.argwhere(np.abs(values) * abs(factor) > limit)[0][0])
+            line = line_of(row)
+        raise source.error(f"a pressure of {peak:g} kPa is too large to store", line=line)
+    out = np.empty(values.shape, dtype=np.float32)
+    np.multiply(values, factor, out=out, casting="same_kind")
+    return out

@@ -75,7 +75,7 @@ import re
 import numpy as np
 
 from gaitlab.errors import DataFormatError, InvalidRecordingError
-from gaitlab.io._text import TextFile, read_text
+from gaitlab.io._text import TextFile, read_text, to_float32
 from gaitlab.io.forceplate import (
     FastText,
     _NeedsLines,
@@ -218,6 +218,7 @@ def _read_gaitpdb(source: TextFile | FastText) -> PressureRecording:
             f"{float(forces[row, col])!r} N",
             line=table.line_of(row),
         )
+    pressure = to_float32(source, forces, 1000.0 / SENSOR_AREA_MM2, line_of=table.line_of)
     totals = values[:, 17:19]
     diff = np.abs(forces[:, :8].sum(axis=1) - totals[:, 0])
     diff = np.maximum(diff, np.abs(forces[:, 8:].sum(axis=1) - totals[:, 1]))
@@ -249,7 +250,7 @@ def _read_gaitpdb(source: TextFile | FastText) -> PressureRecording:
     }
     try:
         rec = PressureRecording(
-            pressure_kpa=(forces * (1000.0 / SENSOR_AREA_MM2)).astype(np.float32),
+            pressure_kpa=pressure,
             timestamps_s=times,
             layout=layout,
             side=Side.BOTH,

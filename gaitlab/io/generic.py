@@ -65,7 +65,13 @@ from gaitlab.errors import (
     InvalidRecordingError,
     MissingDependencyError,
 )
-from gaitlab.io._text import TextFile, build_recording, check_claimed_size, read_text
+from gaitlab.io._text import (
+    TextFile,
+    build_recording,
+    check_claimed_size,
+    read_text,
+    to_float32,
+)
 from gaitlab.recording import DeviceInfo, GridLayout, PressureRecording, Side, SparseLayout
 
 __all__ = ["read_generic", "load_generic_spec"]
@@ -719,21 +725,6 @@ def _check_values(
         f"negative{hint}",
         line=line,
     )
-
-
-def _to_float32(
-    source: TextFile, values: NDArray[np.float64], factor: float = 1.0
-) -> NDArray[np.float32]:
-    """Return ``values * factor`` as a new C-ordered float32 array (one pass, views welcome).
-
-    Values too large for float32 are refused rather than turned into inf.
-    """
-    peak = float(values.max()) * factor if values.size else 0.0
-    if peak > float(np.finfo(np.float32).max):
-        raise source.error(f"a pressure of {peak:g} kPa is too large to store")
-    out = np.empty(values.shape, dtype=np.float32)
-    np.multiply(values, factor, out=out, casting="same_kind")
-    return out
 
 
 def _frame_timestamps(
@@ -1650,7 +1641,7 @@ def _read_matrix(
     channels = {}
     if frames.numbers is not None:
         channels["frame_number"] = np.asarray(frames.numbers, dtype=np.float64)
-    pressure = _to_float32(source, values, factor).reshape(frames.n_frames, n_rows * n_cols)
+    pressure = to_float32(source, values, factor).reshape(frames.n_frames, n_rows * n_cols)
     return build_recording(
         source,
         lambda: PressureRecording(
@@ -1855,7 +1846,7 @@ def _read_channels(
     return build_recording(
         source,
         lambda: PressureRecording(
-            pressure_kpa=_to_float32(source, pressure, common.scale * unit.factor),
+            pressure_kpa=to_float32(source, pressure, common.scale * unit.factor),
             timestamps_s=times,
             layout=layout,
             side=common.side or Side.UNKNOWN,

@@ -59,7 +59,7 @@ from numpy.typing import NDArray
 
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError
-from gaitlab.io._text import TextFile, build_recording
+from gaitlab.io._text import TextFile, build_recording, to_float32
 from gaitlab.io.pedar import (
     _check_time,
     _first_bad_row,
@@ -517,8 +517,11 @@ class _Data:
         sides = [s for s in ("left", "right") if s in blocks]
         size, size_note = self._size(header)
         layout = self._layout(size, sides)
-        pressure_kpa = (np.concatenate([blocks[s] for s in sides], axis=1) * self.factor).astype(
-            np.float32
+        pressure_kpa = to_float32(
+            source,
+            np.concatenate([blocks[s] for s in sides], axis=1),
+            self.factor,
+            line_of=self.line,
         )
         metadata = self._metadata(header, valid, size, size_note, trimmed)
         return build_recording(

@@ -61,7 +61,7 @@ from numpy.typing import NDArray
 
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
-from gaitlab.io._text import TextFile, build_recording, read_text
+from gaitlab.io._text import TextFile, build_recording, read_text, to_float32
 from gaitlab.recording import DeviceInfo, PressureRecording, Side, SparseLayout
 
 __all__ = ["INSOLE_SPACING_MM", "SUFFIXES", "pedar_layout", "read_pedar_asc"]
@@ -506,7 +506,7 @@ def read_pedar_asc(
             f"{column + 1}",
             line=first + row + 1,
         )
-    pressure_kpa = (pressures * header.factor).astype(np.float32)
+    pressure_kpa = to_float32(source, pressures, header.factor, line_of=lambda row: first + row + 1)
 
     groups = _split_insoles(numbers)
     sides, side_note = _insole_sides(header, groups)

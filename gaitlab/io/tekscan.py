@@ -106,7 +106,13 @@ import numpy as np
 
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
-from gaitlab.io._text import TextFile, build_recording, check_claimed_size, read_text
+from gaitlab.io._text import (
+    TextFile,
+    build_recording,
+    check_claimed_size,
+    read_text,
+    to_float32,
+)
 from gaitlab.io.generic import (
     _AUTO,
     _area_mm2,
@@ -122,7 +128,6 @@ from gaitlab.io.generic import (
     _split_by_count,
     _split_matrix,
     _Table,
-    _to_float32,
     _UnitError,
 )
 from gaitlab.recording import DeviceInfo, GridLayout, PressureRecording, Side
@@ -346,7 +351,7 @@ def read_tekscan_asf(
         area = _sensel_area(source, header, row_pitch * col_pitch)
         factor *= 1e3 / area  # F newtons on A mm² is F/A N/mm² = 1000 F/A kPa
         metadata["force_per_sensel_area_mm2"] = area
-    pressure = _to_float32(source, values, factor).reshape(frames.n_frames, rows * cols)
+    pressure = to_float32(source, values, factor).reshape(frames.n_frames, rows * cols)
     start_time = _start_time(header, metadata, zone)
     channels = {}
     if numbers is not None:
