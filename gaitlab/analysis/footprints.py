@@ -620,7 +620,9 @@ def _assign_sides(
     heels = np.array([a.heel_mm for a in axes])
     for i, (p, axis) in enumerate(zip(found, axes, strict=True)):
         members = np.flatnonzero(pass_ids == passes[i])
-        whole = [j for j in members if not found[j].cut_by_edge] or list(members)
+        whole = [int(j) for j in members if not found[int(j)].cut_by_edge] or [
+            int(j) for j in members
+        ]
         forward = np.mean([axes[j].direction for j in whole], axis=0)
         if members.size >= 3:
             # the line of progression: principal direction of the heel centres

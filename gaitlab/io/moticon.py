@@ -476,9 +476,9 @@ class _Data:
                     line=self.first,
                 )
             values = np.column_stack([self.column(c) for _, c in pairs])
-            empty = np.isnan(values)
-            missing = empty.all(axis=1)
-            partial = empty.any(axis=1) & ~missing
+            empty: NDArray[np.bool_] = np.isnan(values)
+            missing: NDArray[np.bool_] = np.asarray(empty.all(axis=1))
+            partial: NDArray[np.bool_] = empty.any(axis=1) & ~missing
             if partial.any():
                 row = _first_bad_row(partial)
                 raise source.error(
@@ -514,7 +514,7 @@ class _Data:
             keep = slice(lo, hi)
             trimmed = {"start": lo, "end": n_frames - hi}
 
-        sides = [s for s in ("left", "right") if s in blocks]
+        sides: list[str] = [s for s in ("left", "right") if s in blocks]
         size, size_note = self._size(header)
         layout = self._layout(size, sides)
         pressure_kpa = to_float32(
