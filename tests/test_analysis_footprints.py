@@ -172,3 +172,17 @@ def test_no_load_and_sparse_layouts_are_refused():
         segment_footprints(insoles(layout="sparse", duration_s=1.0).recording)
     with pytest.raises(InvalidRecordingError, match="at least 3 contact cells"):
         foot_axis(np.zeros((10, 10)), layout)
+
+
+def test_a_pass_of_one_foot_is_sided_by_shape():
+    # keep only the left foot's prints (the left half of the walkway): no alternation to lean on
+    trial = walkway(seed=2, noise=False)
+    rec = trial.recording
+    grid = rec.grid_kpa.copy()
+    centre_col = int(np.mean([s.heel_centre_x_mm for s in trial.truth.steps]) / 5.0)
+    grid[:, :, centre_col:] = 0.0
+    one_foot = rec.replace(pressure_kpa=grid.reshape(rec.n_frames, -1))
+    prints = segment_footprints(one_foot)
+    whole = [p for p in prints if p.complete]
+    assert whole
+    assert all(p.side == "left" and p.side_rule == "shape" for p in whole)

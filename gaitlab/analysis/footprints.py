@@ -65,6 +65,9 @@ _SIDES = ("left", "right", "unknown")
 _HEEL_BAND = (0.03, 0.15)
 _FOREFOOT_BAND = (0.60, 0.80)
 _MIDFOOT_BAND = (0.35, 0.55)
+# A print this close to its pass's line of progression is sided by its shape (a pass of one
+# foot's prints only, or a very narrow base of support).
+_MIN_SIDE_OFFSET_MM = 15.0
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -363,8 +366,11 @@ class Footprint(AnalysisResult):
         Position in time order (by heel strike).
     side : {'left', 'right', 'unknown'}
         The foot.
-    side_rule : {'pass', 'shape'}
-        How the side was decided: position in its pass, or the print's shape.
+    side_rule : {'pass', 'alternation', 'shape'}
+        How the side was decided: left or right of its pass's line of
+        progression; opposite to the neighbouring print in time when it lies
+        too close to that line; or the print's shape when neither works (a
+        print alone, or a pass of one foot's prints only).
     pass_index : int
         Which pass (group of consecutive prints) it belongs to.
     first_frame, last_frame : int
@@ -534,23 +540,29 @@ def _find_prints(
 ) -> list[_Print]:
     pitch = max(layout.row_pitch_mm, layout.col_pitch_mm)
     peak = grid.max(axis=0)
-    labels, _n = label_prints(
+    labels, n = label_prints(
         peak, pitch_mm=pitch, threshold_kpa=threshold, join_mm=join_mm, min_area_mm2=min_area_mm2
     )
     active = layout.active_mask.reshape(layout.shape)
     centres = layout.centres_mm.reshape(*layout.shape, 2)
+    # loaded cells of each print per frame, reading only the cells that are ever loaded
+    flat_labels = labels.ravel()
+    cells = np.flatnonzero(flat_labels)
+    frames_by_label = np.zeros((grid.shape[0], n + 1))
+    if cells.size:
+        loaded_cells = grid.reshape(grid.shape[0], -1)[:, cells] > threshold
+        one_hot = np.zeros((cells.size, n + 1))
+        one_hot[np.arange(cells.size), flat_labels[cells]] = 1.0
+        frames_by_label = loaded_cells @ one_hot
     prints: list[_Print] = []
     for label, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:
             continue
-        block = grid[:, box[0], box[1]]
         own = labels[box] == label
-        loaded = (block > threshold) & own
-        in_contact = loaded.any(axis=(1, 2))
-        for first, last in _contact_intervals(in_contact, min_gap_frames):
+        for first, last in _contact_intervals(frames_by_label[:, label] > 0, min_gap_frames):
             if last - first + 1 < min_frames:
                 continue
-            part = np.where(own, block[first : last + 1], 0.0)
+            part = np.where(own, grid[first : last + 1, box[0], box[1]], 0.0)
             part_peak = part.max(axis=0)
             sub_labels, n_sub = label_prints(
                 part_peak,
@@ -614,30 +626,41 @@ def _passes(prints: Sequence[_Print], times: NDArray[np.float64], max_step_s: fl
 def _assign_sides(
     found: Sequence[_Print], axes: Sequence[FootAxis], passes: Sequence[int], layout: GridLayout
 ) -> list[tuple[str, str]]:
-    """Side of each print: left or right of its pass's line of progression, else by shape."""
-    sides: list[tuple[str, str]] = []
+    """Return each print's side and rule: pass line, alternation, or shape."""
     pass_ids = np.asarray(passes)
     heels = np.array([a.heel_mm for a in axes])
-    for i, (p, axis) in enumerate(zip(found, axes, strict=True)):
-        members = np.flatnonzero(pass_ids == passes[i])
-        whole = [int(j) for j in members if not found[int(j)].cut_by_edge] or [
-            int(j) for j in members
-        ]
-        forward = np.mean([axes[j].direction for j in whole], axis=0)
-        if members.size >= 3:
-            # the line of progression: principal direction of the heel centres
-            centred = heels[members] - heels[members].mean(axis=0)
-            direction = np.linalg.eigh(centred.T @ centred)[1][:, -1]
-            direction = direction if direction @ forward >= 0 else -direction
+    sides: list[tuple[str, str]] = [("unknown", "")] * len(found)
+    for number in np.unique(pass_ids):
+        members = [int(j) for j in np.flatnonzero(pass_ids == number)]
+        whole = [j for j in members if not found[j].cut_by_edge]
+        if len(whole) >= 2:
+            # the line of progression through the whole prints' heel centres
+            direction = np.mean([axes[j].direction for j in whole], axis=0)
+            if len(whole) >= 3:
+                centred = heels[whole] - heels[whole].mean(axis=0)
+                principal = np.linalg.eigh(centred.T @ centred)[1][:, -1]
+                direction = principal if principal @ direction >= 0 else -principal
+            offset = heels[members] - heels[whole].mean(axis=0)
+            cross = dict(
+                zip(members, direction[0] * offset[:, 1] - direction[1] * offset[:, 0], strict=True)
+            )
+            # both feet must be seen on either side of the line, else it says nothing
+            if any(cross[j] >= _MIN_SIDE_OFFSET_MM for j in whole) and any(
+                cross[j] <= -_MIN_SIDE_OFFSET_MM for j in whole
+            ):
+                for j in members:
+                    if abs(cross[j]) >= _MIN_SIDE_OFFSET_MM:
+                        sides[j] = ("left" if cross[j] > 0 else "right", "pass")
+    for i in range(len(found)):
+        if sides[i][1]:
+            continue
+        # feet alternate: the opposite of a neighbour in time sided by the pass line
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(found) and passes[j] == passes[i] and sides[j][1] == "pass":
+                sides[i] = ("right" if sides[j][0] == "left" else "left", "alternation")
+                break
         else:
-            direction = forward
-        if members.size >= 2:
-            offset = axis.heel_mm - heels[members].mean(axis=0)
-            cross = direction[0] * offset[1] - direction[1] * offset[0]
-            if abs(cross) > 1e-6:
-                sides.append(("left" if cross > 0 else "right", "pass"))
-                continue
-        sides.append((_shape_side(axis, layout, p), "shape"))
+            sides[i] = (_shape_side(axes[i], layout, found[i]), "shape")
     return sides
 
 
