@@ -23,7 +23,7 @@ import numpy as np
 from gaitlab import __version__, synth
 from gaitlab.errors import GaitlabError, OutputExistsError
 from gaitlab.io import read_recording, write_recording
-from gaitlab.io._files import check_output
+from gaitlab.io._files import atomic_output, check_output
 from gaitlab.recording import ForceRecording, GridLayout, PressureRecording
 
 logger = logging.getLogger("gaitlab.cli")
@@ -239,6 +239,53 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from gaitlab.analysis.exam import analyze, key_results
+
+    out = Path(args.output) if args.output else None
+    if out is not None:
+        if out.suffix.lower() not in (".json", ".csv"):
+            raise GaitlabError(f"{out}: the output must end in .json or .csv, got {out.suffix!r}")
+        check_output(out, args.force)  # before the work, so it is not done for nothing
+    rec = read_recording(args.file)
+    choice, result = analyze(
+        rec,
+        exam=args.exam,
+        body_weight_n=args.body_weight_n,
+        threshold_kpa=args.threshold_kpa,
+        preset=args.preset,
+    )
+    print(f"{args.file}: {choice.method} ({choice.reason})")
+    for label, value in key_results(result):
+        print(f"  {label}: {value}")
+    if result.unavailable:
+        print(
+            f"  not computed: {len(result.unavailable)} value(s), see 'unavailable' in the output"
+        )
+    if out is None:
+        return EXIT_OK
+    if out.suffix.lower() == ".json":
+        data = {
+            "gaitlab_version": __version__,
+            "file": str(args.file),
+            "exam": choice.exam,
+            "method": choice.method,
+            "reason": choice.reason,
+            "result": result.to_dict(),
+        }
+        with atomic_output(out, args.force) as tmp:
+            tmp.write_text(
+                json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n",
+                encoding="utf-8",
+            )
+    else:
+        table = result.to_dataframe()
+        with atomic_output(out, args.force) as tmp, open(tmp, "x", encoding="utf-8") as f:
+            table.to_csv(f, index=False, lineterminator="\n")
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from gaitlab import sample_data  # type: ignore[attr-defined]  # mapped from sample_data/
     from gaitlab.reports import plot_pressure_map
@@ -258,7 +305,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     trials = {
         "static_eyes_open": _simulate("static", seed=0, eyes="open"),
         "static_eyes_closed": _simulate("static", seed=0, eyes="closed"),
-        "walkway": _simulate("walk", seed=0),
+        "walkway": _simulate("walk", seed=0, n_passes=3),
         "insoles_grid": _simulate("insoles", seed=0, layout="grid"),
         "insoles_sparse": _simulate("insoles", seed=0, layout="sparse"),
     }
@@ -311,6 +358,40 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         written_path = write_recording(out / file_name, insoles, overwrite=True, **options)
         note(written_path, f"{written_path.suffix[1:]} export of insoles_sparse")
 
+    print("5. analysis (gaitlab analyze): key results, all metrics in JSON")
+    from gaitlab.analysis.exam import analyze, key_results
+    from gaitlab.analysis.sway import romberg_quotient
+
+    body_weight_n = trials["walkway"].truth.body_weight_n
+    examples: dict[str, tuple[PressureRecording | ForceRecording, dict[str, Any]]] = {
+        name: (trials[name].recording, {"body_weight_n": body_weight_n})
+        for name in ("static_eyes_open", "static_eyes_closed", "walkway", "insoles_grid")
+    }
+    examples["sample_moticon_230927_102231"] = (
+        recordings["sample_230927_102231"],
+        {"preset": "moticon"},
+    )
+    results = {}
+    for name, (rec, options) in examples.items():
+        choice, result = analyze(rec, **options)
+        results[name] = result
+        print(f"  {name}: {choice.method}")
+        for label, value in key_results(result):
+            print(f"    {label}: {value}")
+        metrics_path = out / f"{name}.metrics.json"
+        _write_json(
+            metrics_path,
+            {"exam": choice.exam, "method": choice.method, "result": result.to_dict()},
+            force=True,
+        )
+        note(metrics_path, "all metrics")
+    romberg = romberg_quotient(
+        results["static_eyes_open"].sway,  # type: ignore[attr-defined]
+        results["static_eyes_closed"].sway,  # type: ignore[attr-defined]
+    )
+    ratios = ", ".join(f"{k} {v:.2f}" for k, v in romberg.quotients.items())
+    print(f"  Romberg quotients (eyes closed / eyes open): {ratios}")
+
     print(f"done: {len(written)} files in {out}/")
     return EXIT_OK
 
@@ -351,6 +432,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-format", metavar="NAME", help="writer to use whatever the suffix")
     p.add_argument("--compression", choices=("gzip",), help="native HDF5 only")
     p.add_argument("--shape", choices=("long", "wide"), help="CSV only: table shape")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output")
+
+    p = command(
+        "analyze",
+        _cmd_analyze,
+        "analyse a recording: static exam, dynamic exam on a mat, or gait events from insoles",
+    )
+    p.add_argument("file", metavar="FILE", help="recording (vendor export or .h5)")
+    p.add_argument(
+        "--exam", choices=("auto", "static", "dynamic"), default="auto", help="default: auto"
+    )
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="metrics file: .json (all) or .csv (table)"
+    )
+    p.add_argument("--body-weight-n", type=float, metavar="N", help="for values in %% body weight")
+    p.add_argument(
+        "--threshold-kpa", type=float, default=0.0, metavar="KPA", help="contact threshold"
+    )
+    p.add_argument(
+        "--preset", metavar="NAME", help="static: afp or ispgr; insoles: a gait event preset"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing output")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")

@@ -13,6 +13,7 @@ import pytest
 
 from gaitlab import PressureRecording, read_recording, write_recording
 from gaitlab.cli import main
+from gaitlab.synth import walkway
 
 
 @pytest.fixture
@@ -252,3 +253,74 @@ def test_convert_with_a_generic_spec(tmp_path, capsys):
     rec = read_recording(tmp_path / "mat.h5")
     assert rec.grid_kpa.shape == (2, 2, 2)
     assert rec.grid_kpa.sum() == 40
+
+
+@pytest.fixture(scope="module")
+def analysis_files(tmp_path_factory):
+    from gaitlab.synth import static_standing, walkway
+
+    folder = tmp_path_factory.mktemp("analyze")
+    static = folder / "static.h5"
+    walk = folder / "walk.h5"
+    write_recording(static, static_standing(duration_s=3.0, left_load_pct=55.0).recording)
+    write_recording(walk, walkway(n_passes=2).recording)
+    return static, walk
+
+
+def test_analyze_static_to_json(analysis_files, tmp_path, capsys):
+    static, _ = analysis_files
+    out = tmp_path / "m.json"
+    code, text, _ = run(["analyze", static, "-o", out], capsys)
+    assert code == 0
+    assert "static_exam" in text and "load left / right: 55.0 %" in text
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["exam"] == "static" and data["method"] == "static_exam"
+    assert data["result"]["left_load_pct"] == pytest.approx(55.0, abs=1.0)
+    # never overwritten without --force
+    code, _, err = run(["analyze", static, "-o", out], capsys)
+    assert_one_line_error(code, err, "exists")
+    assert run(["analyze", static, "-o", out, "--force", "--preset", "ispgr"], capsys)[0] == 0
+    protocol = json.loads(out.read_text(encoding="utf-8"))["result"]["protocol"]
+    assert protocol["met"] is False  # 3 s is shorter than ISPGR's 25 s
+    assert "25" in protocol["statement"]
+
+
+def test_analyze_walkway_to_csv(analysis_files, tmp_path, capsys):
+    _, walk = analysis_files
+    out = tmp_path / "steps.csv"
+    code, text, _ = run(["analyze", walk, "--body-weight-n", "700", "-o", out], capsys)
+    assert code == 0
+    assert "dynamic_exam" in text and "cadence: 1" in text
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    truth = walkway(n_passes=2).truth.to_dataframe()
+    assert len(table) == len(truth)
+    assert list(table["side"]) == list(truth["side"])
+
+
+def test_analyze_force_plate_and_insoles(tmp_path, capsys):
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    code, text, _ = run(["analyze", data / "hbedb_bds" / "BDS00001.txt.gz"], capsys)
+    assert code == 0 and "static_exam" in text and "94.4 mm²" in text  # hbedb: 0.944692 cm²
+    code, text, _ = run(["analyze", data / "gaitpdb" / "GaCo01_01.txt.gz"], capsys)
+    assert code == 0 and "gait_events" in text
+
+
+def test_analyze_bad_input(analysis_files, tmp_path, capsys):
+    static, _ = analysis_files
+    code, _, err = run(["analyze", static, "-o", tmp_path / "m.txt"], capsys)
+    assert_one_line_error(code, err, ".json or .csv")
+    empty = tmp_path / "empty.h5"
+    write_recording(
+        empty,
+        PressureRecording.from_grid(
+            np.zeros((10, 4, 3)), row_pitch_mm=5.0, sampling_rate_hz=100.0, side="both"
+        ),
+    )
+    code, _, err = run(["analyze", empty], capsys)
+    assert_one_line_error(code, err, "no load")
+    code, _, err = run(["analyze", empty, "--exam", "dynamic"], capsys)
+    assert_one_line_error(code, err, "no load")

@@ -26,6 +26,20 @@ MODULES = [
     "gaitlab.io.parquet",
     "gaitlab.testing",
     "gaitlab.reports.figures",
+    "gaitlab.analysis",
+    "gaitlab.analysis.basics",
+    "gaitlab.analysis.footprints",
+    "gaitlab.analysis.regions",
+    "gaitlab.analysis.steps",
+    "gaitlab.analysis.spatiotemporal",
+    "gaitlab.analysis.dynamic",
+    "gaitlab.analysis.sway",
+    "gaitlab.analysis.static",
+    "gaitlab.analysis.events",
+    "gaitlab.analysis.timing",
+    "gaitlab.analysis.exam",
+    "gaitlab.analysis.indices",
+    "gaitlab.analysis.symmetry",
 ]
 # Result containers whose fields are documented under Attributes, not Parameters.
 EXAMPLES_OPTIONAL = {

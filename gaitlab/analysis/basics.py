@@ -130,6 +130,21 @@ def contact_area_mm2(
     A sensor is loaded when its pressure is strictly greater than
     ``threshold_kpa`` (0 by default: any load).
 
+    Parameters
+    ----------
+    pressure_kpa : array_like, shape (n_frames, n_sensors)
+        Pressures, kPa.
+    areas_mm2 : array_like, shape (n_sensors,) or scalar
+        Sensor areas, mm².
+    threshold_kpa : float
+        A sensor is loaded above this pressure.
+    sensors : array_like of bool, shape (n_sensors,), optional
+        Region (all sensors by default).
+
+    Returns
+    -------
+    ndarray, shape (n_frames,)
+
     Examples
     --------
     >>> contact_area_mm2([[100.0, 2.0], [0.0, 0.0]], 25.0, threshold_kpa=3.0)
@@ -147,6 +162,17 @@ def peak_pressure_image_kpa(
     """Return each sensor's maximum over the frames (the "maximum pressure picture"), kPa.
 
     Reshape it with the layout (``image.reshape(layout.shape)``) to draw it.
+
+    Parameters
+    ----------
+    pressure_kpa : array_like, shape (n_frames, n_sensors)
+        Pressures, kPa.
+    sensors : array_like of bool, shape (n_sensors,), optional
+        Region (all sensors by default).
+
+    Returns
+    -------
+    ndarray, shape (n_sensors,) or (n_region_sensors,)
 
     Examples
     --------
@@ -168,6 +194,21 @@ def mean_pressure_kpa(
     ``force / contact area`` of the loaded sensors (pressuRe's "mean
     pressure"), which weights sensors by their area. Frames with no loaded
     sensor give NaN.
+
+    Parameters
+    ----------
+    pressure_kpa : array_like, shape (n_frames, n_sensors)
+        Pressures, kPa.
+    areas_mm2 : array_like, shape (n_sensors,) or scalar
+        Sensor areas, mm².
+    threshold_kpa : float
+        A sensor is loaded above this pressure.
+    sensors : array_like of bool, shape (n_sensors,), optional
+        Region (all sensors by default).
+
+    Returns
+    -------
+    ndarray, shape (n_frames,)
 
     Examples
     --------
@@ -251,6 +292,17 @@ def pressure_time_integral_kpa_s(
 
 def force_time_integral_n_s(force_n: ArrayLike, timestamps_s: ArrayLike) -> float:
     """Return the impulse ``∫ F dt`` of a force curve, N·s (trapezoidal rule).
+
+    Parameters
+    ----------
+    force_n : array_like, shape (n_frames,)
+        Force, N.
+    timestamps_s : array_like, shape (n_frames,)
+        Frame times, s.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -348,6 +400,12 @@ class PressureSummary(AnalysisResult):
         Time of the highest force.
     threshold_kpa : float
         Loaded means above this pressure.
+
+    Examples
+    --------
+    >>> s = pressure_summary([[0.0], [200.0], [0.0]], [0.0, 0.1, 0.2], 10.0)
+    >>> s.max_force_n, s.pti_novel_kpa_s
+    (2.0, 20.0)
     """
 
     peak_pressure_kpa: float
@@ -377,6 +435,23 @@ def pressure_summary(
 
     A region that is never loaded gives zeros for peaks, areas and integrals
     and NaN (with the reason in ``unavailable``) for times and the Melai PTI.
+
+    Parameters
+    ----------
+    pressure_kpa : array_like, shape (n_frames, n_sensors)
+        Pressures, kPa.
+    timestamps_s : array_like, shape (n_frames,)
+        Frame times, s.
+    areas_mm2 : array_like, shape (n_sensors,) or scalar
+        Sensor areas, mm².
+    sensors : array_like of bool, shape (n_sensors,), optional
+        Region (all sensors by default).
+    threshold_kpa : float
+        A sensor is loaded above this pressure.
+
+    Returns
+    -------
+    PressureSummary
 
     Examples
     --------

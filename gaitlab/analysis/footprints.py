@@ -93,6 +93,17 @@ class FootAxis(AnalysisResult):
     side : {'left', 'right', 'unknown'}
         The foot; the anatomical x axis runs medial -> lateral for it
         (``'unknown'`` is treated as a right foot).
+
+    Examples
+    --------
+    >>> layout = GridLayout(n_rows=30, n_cols=10, row_pitch_mm=5.0, col_pitch_mm=5.0)
+    >>> image = np.zeros((30, 10))
+    >>> image[5:25, 3:7] = 100.0
+    >>> axis = foot_axis(image, layout, side="left")
+    >>> axis.posterior_mm, round(axis.angle_deg)
+    (array([25., 25.]), 90)
+    >>> axis.to_anatomical([[25.0, 75.0]]).round(6)  # on the axis, half-way
+    array([[ 0., 50.]])
     """
 
     heel_mm: NDArray[np.float64]
@@ -390,6 +401,17 @@ class Footprint(AnalysisResult):
     cut_in_time : bool
         The contact was already under way in the first frame, or still under
         way in the last.
+
+    Examples
+    --------
+    >>> from gaitlab.synth import walkway
+    >>> rec = walkway(noise=False).recording
+    >>> p = segment_footprints(rec)[1]
+    >>> p.side, p.complete, p.first_frame < p.last_frame
+    ('right', True, True)
+    >>> pressure, times, points, areas = p.extract(rec)
+    >>> pressure.shape == (len(times), len(points))
+    True
     """
 
     index: int
@@ -467,6 +489,15 @@ class FootprintSet(AnalysisResult):
     prints : tuple of Footprint
     threshold_kpa : float
         The contact threshold used.
+
+    Examples
+    --------
+    >>> from gaitlab.synth import walkway
+    >>> prints = segment_footprints(walkway(noise=False).recording)
+    >>> prints.to_dataframe()[["side", "complete"]].head(2)
+        side  complete
+    0   left     False
+    1  right      True
     """
 
     prints: tuple[Footprint, ...]
