@@ -1,6 +1,6 @@
 """Region masks and per-region measures: hand-made prints, the synthetic foot model, insoles.
 
-Validation figures (measured with these generators, see docs/metrics/regions.md): share of
+Validation figures (measured with these generators, see docs/metrics.md, "Regions"): share of
 each true region's loaded area that the automask assigns to that region, and per-region impulse
 shares against the model's force shares.
 """

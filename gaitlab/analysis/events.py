@@ -8,7 +8,7 @@ threshold. The rules of the field differ in the thresholds, in the minimum
 durations and in how the event time is read from the samples, so each is a
 named preset (:data:`CONTACT_PRESETS`) and every part of it can be overridden
 by an explicit parameter. Definitions, sources and the agreement measured on
-synthetic, PhysioNet and Moticon data: ``docs/metrics/events.md``.
+synthetic, PhysioNet and Moticon data: ``docs/metrics.md`` ("Gait events and timing").
 
 The rule, step by step (:func:`detect_contacts`):
 
@@ -730,7 +730,7 @@ def detect_contacts(
 
     The rule (thresholds with optional hysteresis, durations, timing, cut
     contacts and gaps) is described in the module docstring and in
-    ``docs/metrics/events.md``.
+    ``docs/metrics.md`` ("Gait events and timing").
 
     Parameters
     ----------
