@@ -367,13 +367,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         name: (trials[name].recording, {"body_weight_n": body_weight_n})
         for name in ("static_eyes_open", "static_eyes_closed", "walkway", "insoles_grid")
     }
-    examples["sample_moticon_230927_102231"] = (
-        recordings["sample_230927_102231"],
-        {"preset": "moticon"},
-    )
+    moticon: dict[str, Any] = {"preset": "moticon"}
+    examples["sample_moticon_230927_102231"] = (recordings["sample_230927_102231"], moticon)
     results = {}
-    for name, (rec, options) in examples.items():
-        choice, result = analyze(rec, **options)
+    for name, (rec, exam_options) in examples.items():
+        choice, result = analyze(rec, **exam_options)
         results[name] = result
         print(f"  {name}: {choice.method}")
         for label, value in key_results(result):

@@ -29,6 +29,9 @@ heel (initial contact) through midfoot and metatarsal heads to the hallux
 double hump. ``pronation`` (-1 supinated ... +1 pronated) moves load between
 the medial (MTH1, MTH2, hallux) and lateral (MTH4, MTH5, midfoot band, lesser
 toes) regions without moving the first and last points of the COP path.
+It moves load only, never the contact shape (``arch`` sets that): a pronated
+model print loses some lateral midfoot load and so reads a slightly *lower*
+arch index, whereas in a real foot pronation also flattens the arch.
 
 On a grid, each region's blob is normalised by its *sampled* force, so the
 total force of every frame equals the target force exactly (up to float32
