@@ -319,7 +319,9 @@ def test_one_foot_has_no_step_or_double_support():
     assert result.right is None
     assert math.isnan(result.left.step_time_mean_s)
     assert "no contact with a step_time" in result.left.unavailable["step_time_mean_s"]
-    assert result.unavailable["cadence_steps_per_min"] == "only one foot was recorded"
+    # one foot: the cadence is that foot's, 120 / stride time (strides of 1.00 s here)
+    assert result.cadence_steps_per_min == pytest.approx(120.0)
+    assert result.cadence_steps_per_min == result.left.cadence_steps_per_min
     assert "only one foot" in result.steps[0].unavailable["initial_double_support_s"]
     result.to_dict()  # JSON-able with NaN as None
 

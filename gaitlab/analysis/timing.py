@@ -13,7 +13,8 @@ The contacts of each foot come from :func:`~gaitlab.analysis.events.detect_conta
   overlap (running), NaN when the other foot is not observed then;
 - **stance % / swing %** = stance / stride and swing / stride x 100;
 - **cadence** = 60 / mean step time, steps/min (per foot, 120 / mean stride
-  time).
+  time; with only one foot recorded, the overall cadence is that foot's, which
+  assumes equal left and right steps).
 
 A value is computed only from events that were observed in the same unbroken
 stretch of data (no cut contact, no break in either foot's data between the
@@ -551,8 +552,15 @@ def _pair(feet: dict[str, _Foot], rule: ContactRule, cop_frame: str) -> GaitEven
     logger.debug("paired %s: %d contacts (%s)", "/".join(feet), len(rows), rule.name)
     steps = [r.step_time_s for r in rows if np.isfinite(r.step_time_s)]
     why = {}
+    lone = [
+        f.cadence_steps_per_min for f in summaries.values() if np.isfinite(f.cadence_steps_per_min)
+    ]
     if steps:
         cadence = 60.0 / float(np.mean(steps))
+    elif len(feet) == 1 and lone:
+        # one foot recorded: 120 / its mean stride time, i.e. assuming equal left/right steps
+        cadence = lone[0]
+        logger.info("one foot recorded: cadence from its stride time, assuming symmetric steps")
     else:
         cadence = math.nan
         why["cadence_steps_per_min"] = (
