@@ -12,7 +12,10 @@ import pytest
 from numpydoc.docscrape import ClassDoc, FunctionDoc
 
 from gaitlab import synth
+from gaitlab.analysis import _contact_image as contact_image_module
 from gaitlab.analysis import indices
+from gaitlab.analysis._contact_image import ContactImage
+from gaitlab.analysis.dynamic import dynamic_exam
 from gaitlab.analysis.indices import (
     FOOTSCAN_RATIOS,
     arch_index,
@@ -624,6 +627,103 @@ def test_width_indices_of_noisy_walkway_prints(noisy_prints):
             assert -0.22 <= w.staheli_index - mid / heel <= 0.03
         means[arch] = np.mean([w.chippaux_smirak_index_pct for w in items])
     assert means["planus"] > means["normal"] > means["cavus"]
+
+
+# -- the contact image: lattice arithmetic and sharing one image -------------------------
+
+
+def brute_force_owner(centres, cos, sin, pitch_u, pitch_v, xs, ys):
+    """Owner of every pixel by testing every cell: the half-open rectangle rule, no lattice."""
+    px, py = np.meshgrid(xs, ys)
+    owner = np.full(px.shape, -1)
+    for k, (cx, cy) in enumerate(centres):
+        u = (px - cx) * cos + (py - cy) * sin
+        v = -(px - cx) * sin + (py - cy) * cos
+        inside = (u >= -pitch_u / 2) & (u < pitch_u / 2) & (v >= -pitch_v / 2) & (v < pitch_v / 2)
+        owner[inside] = k
+    return owner
+
+
+@pytest.mark.parametrize("angle_deg", [0.0, 17.0, -40.0])
+def test_lattice_raster_matches_a_cell_by_cell_drawing(angle_deg):
+    # 5 x 7 mm cells of a 4 x 6 grid turned by angle_deg (grid x along (cos a, sin a)), 21 in
+    # contact: every 0.5 mm pixel belongs to the cell whose rectangle holds its centre, as a
+    # test of every cell says. 21 cells x 35 mm2 = 735 mm2 = 2940 pixels of 0.25 mm2.
+    a = math.radians(angle_deg)
+    rot = np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
+    points = grid(6, 4, pitch_x=5.0, pitch_y=7.0) @ rot + [12.3, -4.1]
+    contact = np.ones(24, bool)
+    contact[[0, 5, 18]] = False
+    img = ContactImage(points, 35.0, contact, resolution_mm=0.5)
+    raster = img.raster
+    assert sorted((img.lattice.pitch_u, img.lattice.pitch_v)) == [
+        pytest.approx(5.0),
+        pytest.approx(7.0),
+    ]
+    xs = raster.x0_mm + 0.5 * np.arange(raster.mask.shape[1])
+    ys = raster.y0_mm + 0.5 * np.arange(raster.mask.shape[0])
+    expected = brute_force_owner(img.centres, math.cos(a), math.sin(a), 5.0, 7.0, xs, ys)
+    np.testing.assert_array_equal(img.owner, expected)
+    if angle_deg == 0.0:
+        assert raster.mask.sum() == 2940
+    else:
+        assert raster.mask.sum() == pytest.approx(2940, rel=0.01)
+
+
+@pytest.mark.parametrize("angle_deg", [0.0, 7.0])
+def test_one_shared_image_gives_the_same_indices(angle_deg):
+    foot = synth.FootModel()
+    points = model_grid(foot, 5.0, angle_deg)
+    peak = 50.0 * model_contact(foot, points)  # kPa, contact above 3 kPa
+    cop = foot.cop_mm(np.linspace(0.0, 1.0, 501), pronation=0.5)
+    img = ContactImage(points, 25.0, peak, threshold_kpa=3.0)
+    toes = model_contact(foot, points) & (points[:, 1] > 200.0)
+    for func, args, kwargs in [
+        (arch_index, (points, 25.0, peak), {}),
+        (arch_index, (points, 25.0, peak), {"toes": "none"}),
+        (arch_index, (points, 25.0, peak), {"toes": toes}),
+        (footprint_width_indices, (points, 25.0, peak), {"width": "area"}),
+        (footprint_width_indices, (points, 25.0, peak), {}),
+        (cpei, (cop, points, 25.0, peak), {}),
+        (cpei, (cop, points, 25.0, peak), {"perpendicular_to": "medial_border"}),
+    ]:
+        alone = func(*args, threshold_kpa=3.0, **kwargs)
+        shared = func(*args, threshold_kpa=3.0, image=img, **kwargs)
+        assert json.dumps(shared.to_dict()) == json.dumps(alone.to_dict())
+    assert not math.isnan(arch_index(points, 25.0, peak, threshold_kpa=3.0, image=img).arch_index)
+
+
+def test_a_shared_image_of_another_print_is_refused():
+    points, contact = grid(6, 4), rows(PRINT, 4)
+    img = ContactImage(points, 100.0, contact)
+    with pytest.raises(InvalidParameterError, match="contact mask"):
+        arch_index(points, 100.0, np.ones(24, bool), image=img)
+    with pytest.raises(InvalidParameterError, match="points_mm"):
+        footprint_width_indices(points + 1.0, 100.0, contact, image=img)
+    with pytest.raises(InvalidParameterError, match="areas_mm2"):
+        arch_index(points, 99.0, contact, image=img)
+    with pytest.raises(InvalidParameterError, match="resolution_mm"):
+        cpei(BENT, points, 100.0, contact, resolution_mm=1.0, image=img)
+    with pytest.raises(InvalidParameterError, match="ContactImage"):
+        arch_index(points, 100.0, contact, image=img.raster)
+    sparse = ContactImage(grid(3, 3, pitch_x=30.0, pitch_y=30.0), 100.0, np.ones(9, bool))
+    assert "do not tile" in sparse.reason
+    result = arch_index(sparse.points, 100.0, np.ones(9, bool), image=sparse)
+    assert "do not tile" in result.unavailable["arch_index"]
+
+
+def test_the_dynamic_exam_draws_each_print_once(monkeypatch):
+    calls = []
+    draw = contact_image_module._rasterise
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(contact_image_module, "_rasterise", counting)
+    exam = dynamic_exam(synth.walkway(seed=2, noise=False).recording, region_scheme="none")
+    complete = [s for s in exam.steps if s.arch is not None]
+    assert complete and len(calls) == len(complete)
 
 
 # -- documentation --------------------------------------------------------------------

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from gaitlab._validation import check_number, check_option, check_positive
+from gaitlab.analysis._contact_image import ContactImage
 from gaitlab.analysis._results import AnalysisResult, plain
 from gaitlab.analysis.footprints import Footprint, FootprintSet, segment_footprints
 from gaitlab.analysis.indices import (
@@ -405,10 +406,14 @@ def _print_measures(
         reasons["regions"] = reasons["balance"] = "region_scheme='none'"
     arch = widths = cpei_result = None
     if indices:
-        arch = _try("arch", reasons, arch_index, points, areas, contact)
-        widths = _try("widths", reasons, footprint_width_indices, points, areas, contact)
+        # One contact image for the three indices (if it fails, each index says why).
+        image = _try("contact image", {}, ContactImage, points, areas, contact)
+        arch = _try("arch", reasons, arch_index, points, areas, contact, image=image)
+        widths = _try(
+            "widths", reasons, footprint_width_indices, points, areas, contact, image=image
+        )
         path = cop[np.isfinite(cop).all(axis=1)]
-        cpei_result = _try("cpei", reasons, cpei, path, points, areas, contact)
+        cpei_result = _try("cpei", reasons, cpei, path, points, areas, contact, image=image)
     else:
         reasons["arch"] = reasons["widths"] = reasons["cpei"] = "indices=False"
 

@@ -24,14 +24,18 @@ centres, so prints rotated into the anatomical frame keep their true shape)
 on a fine raster aligned with the anatomical axes (by default about a fifth of the
 pitch). Lengths are measured along y, widths along x (perpendicular to the
 foot axis) from the medial to the lateral contact border of a raster row; the
-resolution of every length and width is the sensor pitch, not the raster.
+resolution of every length and width is the sensor pitch, not the raster. The
+image is built by :mod:`gaitlab.analysis._contact_image` (each pixel is mapped
+to its lattice cell by the inverse lattice transform); pass one
+:class:`~gaitlab.analysis._contact_image.ContactImage` as ``image=`` to the
+indices of the same print to rasterise it once.
 
 Why hand-written
 ----------------
 No maintained Python library computes these indices; pressuRe (R) has the
 arch index and CPEI, footscan its gait ratios, both closed or in another
-language. The code is numpy plus :mod:`scipy.spatial` (KD-tree, convex hull)
-and :mod:`scipy.sparse.csgraph` (connected contact regions).
+language. The code is numpy plus :mod:`scipy.spatial` (convex hulls) and
+:mod:`scipy.ndimage` (connected contact regions, in the contact image module).
 """
 
 from __future__ import annotations
@@ -45,11 +49,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import ConvexHull, QhullError, cKDTree
+from scipy.spatial import ConvexHull, QhullError
 
 from gaitlab._validation import check_number, check_option
+from gaitlab.analysis._contact_image import ContactImage, _areas, _Image
 from gaitlab.analysis._results import AnalysisResult
 from gaitlab.errors import InvalidParameterError
 
@@ -133,28 +136,9 @@ _NO_CUTOFFS = {
     "foot_balance": "footscan publishes no numeric cut-off; pass cutoffs=(lower, upper)",
 }
 _UNCLASSIFIED = "unclassified"
-_SPARSE_HINT = "the index needs a contact image"
 
 
 # -- validation -----------------------------------------------------------------------
-
-
-def _points(points_mm: ArrayLike) -> NDArray[np.float64]:
-    points = np.asarray(points_mm, dtype=np.float64)
-    if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] == 0:
-        raise InvalidParameterError(
-            f"points_mm must have shape (n_sensors, 2) with n_sensors > 0, got {points.shape}"
-        )
-    if not np.isfinite(points).all():
-        raise InvalidParameterError("points_mm holds non-finite coordinates")
-    return points
-
-
-def _areas(areas_mm2: ArrayLike, n: int) -> NDArray[np.float64]:
-    areas = np.broadcast_to(np.asarray(areas_mm2, dtype=np.float64), (n,))
-    if not (np.isfinite(areas).all() and (areas > 0).all()):
-        raise InvalidParameterError("areas_mm2 must be finite and > 0 for every sensor")
-    return areas
 
 
 def _sensor_mask(value: ArrayLike, n: int, name: str) -> NDArray[np.bool_]:
@@ -165,22 +149,6 @@ def _sensor_mask(value: ArrayLike, n: int, name: str) -> NDArray[np.bool_]:
             f"shape {mask.shape}"
         )
     return mask
-
-
-def _contact(contact: ArrayLike, n: int, threshold_kpa: float) -> NDArray[np.bool_]:
-    """Contact mask from a boolean mask or a peak-pressure image (> threshold)."""
-    threshold = check_number("threshold_kpa", threshold_kpa, lo=0.0)
-    values = np.asarray(contact)
-    if values.shape != (n,):
-        raise InvalidParameterError(
-            f"contact must have shape ({n},) like points_mm, got {values.shape}"
-        )
-    if values.dtype == bool:
-        return values
-    pressure = values.astype(np.float64)
-    if np.isnan(pressure).any():
-        raise InvalidParameterError("contact (peak pressure, kPa) holds NaN values")
-    return pressure > threshold
 
 
 def _cutoffs(
@@ -352,188 +320,6 @@ def _reading_unavailable(reading: FootTypeReading, prefix: str = "") -> dict[str
 
 
 @dataclasses.dataclass(frozen=True)
-class _Lattice:
-    """A regular grid in the anatomical frame: orientation and the two pitches."""
-
-    cos: float
-    sin: float
-    pitch_u: float  # along the lattice's own first axis
-    pitch_v: float
-
-    def local(self, offsets: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Offsets expressed along the lattice axes."""
-        u = offsets[..., 0] * self.cos + offsets[..., 1] * self.sin
-        v = -offsets[..., 0] * self.sin + offsets[..., 1] * self.cos
-        return np.stack([u, v], axis=-1)
-
-
-def _lattice(points: NDArray[np.float64], areas: NDArray[np.float64]) -> _Lattice | str:
-    """Return the lattice of a regular grid of sensors, or why the sensors are not one."""
-    n = points.shape[0]
-    if n < 2:
-        return f"{_SPARSE_HINT} and got a single sensor"
-    area = float(np.median(areas))
-    if not np.allclose(areas, area, rtol=0.01):
-        return (
-            f"{_SPARSE_HINT}: the sensors have unequal areas ({areas.min():.4g} to "
-            f"{areas.max():.4g} mm²), a sparse layout"
-        )
-    distance, neighbour = cKDTree(points).query(points, k=2)
-    offsets = points[neighbour[:, 1]] - points
-    spacing = float(np.median(distance[:, 1]))
-    if spacing > 1.05 * math.sqrt(area):
-        return (
-            f"{_SPARSE_HINT}: neighbouring sensors are {spacing:.3g} mm apart, more than "
-            f"their size ({math.sqrt(area):.3g} mm), so they do not tile the sole "
-            "(a sparse layout)"
-        )
-    # Orientation: nearest-neighbour directions are the lattice axes, modulo 90 degrees.
-    angle = np.angle(np.mean(np.exp(4j * np.arctan2(offsets[:, 1], offsets[:, 0])))) / 4.0
-    lattice = _Lattice(math.cos(angle), math.sin(angle), spacing, spacing)
-    local = lattice.local(offsets)
-    long = area / spacing
-    if np.mean(np.abs(local[:, 0]) >= np.abs(local[:, 1])) >= 0.5:
-        lattice = dataclasses.replace(lattice, pitch_v=long)
-    else:
-        lattice = dataclasses.replace(lattice, pitch_u=long)
-    coords = lattice.local(points - points[0])
-    for k, pitch in enumerate((lattice.pitch_u, lattice.pitch_v)):
-        if abs(np.mean(np.exp(2j * np.pi * coords[:, k] / pitch))) < 0.95:
-            return f"{_SPARSE_HINT}: the sensors do not lie on a regular grid (a sparse layout)"
-    return lattice
-
-
-@dataclasses.dataclass(frozen=True)
-class _Image:
-    """A contact image on a raster aligned with the anatomical axes."""
-
-    mask: NDArray[np.bool_]  # (n_y, n_x)
-    x0_mm: float  # centre of column 0
-    y0_mm: float  # centre of row 0
-    resolution_mm: float
-    pitch_mm: float  # the larger sensor pitch: the real resolution
-
-    @property
-    def rows_y_mm(self) -> NDArray[np.float64]:
-        return self.y0_mm + np.arange(self.mask.shape[0], dtype=np.float64) * self.resolution_mm
-
-    @property
-    def pixel_area_mm2(self) -> float:
-        return self.resolution_mm**2
-
-    def y_range_mm(self) -> tuple[float, float]:
-        """Posterior and anterior contact edges."""
-        rows = np.flatnonzero(self.mask.any(axis=1))
-        y = self.rows_y_mm
-        half = 0.5 * self.resolution_mm
-        return float(y[rows[0]] - half), float(y[rows[-1]] + half)
-
-    def widths_mm(self, definition: str) -> NDArray[np.float64]:
-        """Width of every raster row: medial to lateral border (``'extent'``) or contact length."""
-        if definition == "area":
-            return self.mask.sum(axis=1) * self.resolution_mm
-        any_row = self.mask.any(axis=1)
-        first = np.argmax(self.mask, axis=1)
-        last = self.mask.shape[1] - 1 - np.argmax(self.mask[:, ::-1], axis=1)
-        return np.where(any_row, (last - first + 1) * self.resolution_mm, 0.0)
-
-    def extent_along_mm(self, origin: NDArray[np.float64], direction: NDArray[np.float64]) -> float:
-        """Return the contact extent along a line, first to last contact pixel."""
-        ny, nx = self.mask.shape
-        res = self.resolution_mm
-        reach = math.hypot(nx, ny) * res + np.abs(origin - [self.x0_mm, self.y0_mm]).sum()
-        t = np.arange(-reach, reach, res)
-        pts = origin + t[:, None] * direction
-        col = np.rint((pts[:, 0] - self.x0_mm) / res).astype(np.int64)
-        row = np.rint((pts[:, 1] - self.y0_mm) / res).astype(np.int64)
-        inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-        hit = np.flatnonzero(inside)[self.mask[row[inside], col[inside]]]
-        return float((hit[-1] - hit[0] + 1) * res) if hit.size else 0.0
-
-
-def _default_resolution(lattice: _Lattice) -> float:
-    """Return about a fifth of the shorter pitch, dividing both pitches when it can."""
-    short, long = sorted((lattice.pitch_u, lattice.pitch_v))
-    for n in range(5, 51):
-        steps = long / (short / n)
-        if abs(steps - round(steps)) < 1e-6 * steps:
-            return short / n
-    return short / 5.0
-
-
-def _rasterise(
-    centres: NDArray[np.float64], lattice: _Lattice, resolution_mm: float | None
-) -> tuple[_Image, NDArray[np.int64]]:
-    """Draw the rectangles of the contact cells ``centres`` on an axis-aligned raster.
-
-    Returns the image and, for every pixel, the index of the cell it lies in
-    (-1 for none). A pixel is in contact when its centre lies in a contact
-    cell; cells are half-open (their lower edges belong to them), so a pixel
-    centre on the edge between two cells counts once. For grids aligned with
-    the axes the raster starts on a cell edge and divides the pitch, so no
-    pixel centre falls on an edge and areas are exact.
-    """
-    pitch = max(lattice.pitch_u, lattice.pitch_v)
-    res = _default_resolution(lattice) if resolution_mm is None else resolution_mm
-    if abs(lattice.cos) >= abs(lattice.sin):
-        half = 0.5 * np.array([lattice.pitch_u, lattice.pitch_v])
-    else:
-        half = 0.5 * np.array([lattice.pitch_v, lattice.pitch_u])
-    pad = math.ceil(pitch / res) * res
-    lo = centres.min(axis=0) - half - pad
-    hi = centres.max(axis=0) + half + pad
-    xs = lo[0] + (np.arange(math.ceil((hi[0] - lo[0]) / res)) + 0.5) * res
-    ys = lo[1] + (np.arange(math.ceil((hi[1] - lo[1]) / res)) + 0.5) * res
-    xx, yy = np.meshgrid(xs, ys)
-    pixels = np.column_stack([xx.ravel(), yy.ravel()])
-    reach = 0.5 * math.hypot(lattice.pitch_u, lattice.pitch_v) * (1 + 1e-9)
-    eps = 1e-9 * pitch
-    half_u, half_v = 0.5 * lattice.pitch_u, 0.5 * lattice.pitch_v
-
-    def inside(offsets: NDArray[np.float64]) -> NDArray[np.bool_]:
-        local = lattice.local(offsets)
-        return (
-            (local[..., 0] >= -half_u - eps)
-            & (local[..., 0] < half_u - eps)
-            & (local[..., 1] >= -half_v - eps)
-            & (local[..., 1] < half_v - eps)
-        )
-
-    tree = cKDTree(centres)
-    distance, nearest = tree.query(pixels, distance_upper_bound=reach)
-    owner = np.full(len(pixels), -1, dtype=np.int64)
-    near = np.flatnonzero(np.isfinite(distance))
-    hit = inside(pixels[near] - centres[nearest[near]])
-    owner[near[hit]] = nearest[near[hit]]
-    # A pixel centre on the edge between two contact cells may be nearest to the cell it
-    # does not belong to: look at its other neighbours.
-    again = near[~hit]
-    k = min(4, centres.shape[0])
-    if again.size and k > 1:
-        distance, nearest = tree.query(pixels[again], k=k, distance_upper_bound=reach)
-        found = np.isfinite(distance)
-        hits = found & inside(pixels[again][:, None, :] - centres[np.where(found, nearest, 0)])
-        first = np.argmax(hits, axis=1)
-        some = hits.any(axis=1)
-        owner[again[some]] = nearest[some, first[some]]
-    mask = (owner >= 0).reshape(yy.shape)
-    return _Image(mask, float(xs[0]), float(ys[0]), res, pitch), owner.reshape(yy.shape)
-
-
-def _components(centres: NDArray[np.float64], lattice: _Lattice) -> NDArray[np.int64]:
-    """Label contact cells that share an edge (4-connectivity on the lattice)."""
-    n = centres.shape[0]
-    pairs = cKDTree(centres).query_pairs(
-        1.05 * max(lattice.pitch_u, lattice.pitch_v), output_type="ndarray"
-    )
-    local = np.abs(lattice.local(centres[pairs[:, 1]] - centres[pairs[:, 0]]))
-    edge = (local[:, 0] < 0.25 * lattice.pitch_u) | (local[:, 1] < 0.25 * lattice.pitch_v)
-    pairs = pairs[edge]
-    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
-
-
-@dataclasses.dataclass(frozen=True)
 class _Print:
     """A footprint ready for the geometric indices (or the reason it is not)."""
 
@@ -544,21 +330,6 @@ class _Print:
     reason: str = ""
 
 
-def _toe_cells(centres: NDArray[np.float64], lattice: _Lattice, image: _Image) -> NDArray[Any]:
-    """Return the cells of contact regions whose centres all lie distal to the widest row."""
-    y0, y1 = image.y_range_mm()
-    widths = image.widths_mm("extent")
-    rows_y = image.rows_y_mm
-    anterior = rows_y > y0 + 0.5 * (y1 - y0)
-    if not anterior.any():
-        return np.zeros(centres.shape[0], bool)
-    widest_y = rows_y[anterior][np.argmax(widths[anterior])]
-    labels = _components(centres, lattice)
-    lowest = np.full(labels.max() + 1, np.inf)
-    np.minimum.at(lowest, labels, centres[:, 1])
-    return lowest[labels] > widest_y
-
-
 def _footprint(
     points_mm: ArrayLike,
     areas_mm2: ArrayLike,
@@ -567,33 +338,37 @@ def _footprint(
     toes: str | ArrayLike,
     threshold_kpa: float,
     resolution_mm: float | None,
+    image: ContactImage | None,
 ) -> _Print:
-    points = _points(points_mm)
-    n = points.shape[0]
-    areas = _areas(areas_mm2, n)
-    touching = _contact(contact, n, threshold_kpa)
+    """Return the contact image of a print without its toes, building it unless given."""
+    if image is None:
+        image = ContactImage(
+            points_mm, areas_mm2, contact, threshold_kpa=threshold_kpa, resolution_mm=resolution_mm
+        )
+    elif not isinstance(image, ContactImage):
+        raise InvalidParameterError(
+            f"image must be a ContactImage of this print, got {type(image).__name__}"
+        )
+    else:
+        image.check_matches(
+            points_mm, areas_mm2, contact, threshold_kpa=threshold_kpa, resolution_mm=resolution_mm
+        )
+    n = image.points.shape[0]
     if isinstance(toes, str):
         check_option("toes", toes, ("auto", "none"))
         toe_mask = None
     else:
         toe_mask = _sensor_mask(toes, n, "toes")
-    if resolution_mm is not None:
-        check_number("resolution_mm", resolution_mm, lo=0.0, lo_open=True)
-    lattice = _lattice(points, areas)
-    if isinstance(lattice, str):
-        return _Print(None, math.nan, False, "", lattice)
-    if not touching.any():
-        return _Print(None, math.nan, False, "", "no sensor of the footprint is in contact")
-    centres = points[touching]
-    image, owner = _rasterise(centres, lattice, resolution_mm)
+    if image.raster is None:
+        return _Print(None, math.nan, False, "", image.reason)
     if toe_mask is not None:
-        toe_cells = toe_mask[touching]
+        toe_cells = toe_mask[image.touching]
         rule = "mask: the sensors of the given toes mask were excluded"
     elif toes == "none":
-        toe_cells = np.zeros(centres.shape[0], bool)
+        toe_cells = np.zeros(image.centres.shape[0], bool)
         rule = "none: nothing excluded"
     else:
-        toe_cells = _toe_cells(centres, lattice, image)
+        toe_cells = image.auto_toe_cells
         rule = (
             "auto: contact regions lying wholly distal to the widest forefoot row "
             f"were excluded ({int(toe_cells.sum())} cells)"
@@ -602,13 +377,9 @@ def _footprint(
         )
     if toe_cells.all():
         return _Print(None, math.nan, False, rule, "every contact sensor is a toe")
-    if toe_cells.any():
-        dropped = np.zeros(owner.shape, bool)
-        dropped[owner >= 0] = toe_cells[owner[owner >= 0]]
-        image = dataclasses.replace(image, mask=image.mask & ~dropped)
-    toes_area = float(areas[touching][toe_cells].sum())
-    logger.debug("footprint: %d contact cells, toes: %s", int(touching.sum()), rule)
-    return _Print(image, toes_area, bool(toe_cells.any()), rule)
+    toes_area = float(image.areas[image.touching][toe_cells].sum())
+    logger.debug("footprint: %d contact cells, toes: %s", int(image.touching.sum()), rule)
+    return _Print(image.without(toe_cells), toes_area, bool(toe_cells.any()), rule)
 
 
 # -- arch index -----------------------------------------------------------------------
@@ -673,6 +444,7 @@ def arch_index(
     threshold_kpa: float = 0.0,
     cutoffs: str | Sequence[float] | None = "buldt2018",
     resolution_mm: float | None = None,
+    image: ContactImage | None = None,
 ) -> ArchIndexResult:
     """Return the arch index of a footprint, ``B / (A + B + C)`` (Cavanagh & Rodgers 1987).
 
@@ -703,6 +475,13 @@ def arch_index(
         ``'buldt2018'`` (cavus < 0.11 <= normal <= 0.25 < planus).
     resolution_mm : float, optional
         Raster step of the contact image (default: a fifth of the pitch).
+    image : ContactImage, optional
+        The contact image of this print, built once beforehand with the same
+        ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
+        ``resolution_mm`` (checked) by
+        :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
+        indices of one print rasterise it once (:func:`~gaitlab.analysis.dynamic.dynamic_exam`
+        does); default: rasterise here.
 
     Returns
     -------
@@ -729,6 +508,7 @@ def arch_index(
         toes=toes,
         threshold_kpa=threshold_kpa,
         resolution_mm=resolution_mm,
+        image=image,
     )
     if footprint.image is None:
         reason = footprint.reason
@@ -752,12 +532,12 @@ def arch_index(
             **_reading_fields(reading),
             unavailable={**dict.fromkeys(nan_fields, reason), **_reading_unavailable(reading)},
         )
-    image = footprint.image
-    y0, y1 = image.y_range_mm()
+    raster = footprint.image
+    y0, y1 = raster.y_range_mm()
     length = y1 - y0
-    counts = image.mask.sum(axis=1)
-    third = np.clip(((image.rows_y_mm - y0) / (length / 3.0)).astype(np.int64), 0, 2)
-    rear, mid, fore = (float(counts[third == k].sum()) * image.pixel_area_mm2 for k in range(3))
+    counts = raster.mask.sum(axis=1)
+    third = np.clip(((raster.rows_y_mm - y0) / (length / 3.0)).astype(np.int64), 0, 2)
+    rear, mid, fore = (float(counts[third == k].sum()) * raster.pixel_area_mm2 for k in range(3))
     value = mid / (rear + mid + fore)
     reading = classify_foot_type(value, index="arch_index", cutoffs=cutoffs)
     return ArchIndexResult(
@@ -770,7 +550,7 @@ def arch_index(
         toes_found=footprint.toes_found,
         toes_rule=footprint.toes_rule,
         **_reading_fields(reading),
-        resolution_mm=image.pitch_mm,
+        resolution_mm=raster.pitch_mm,
         unavailable=_reading_unavailable(reading),
     )
 
@@ -853,6 +633,7 @@ def footprint_width_indices(
     csi_cutoffs: Sequence[float] | None = None,
     staheli_cutoffs: Sequence[float] | None = None,
     resolution_mm: float | None = None,
+    image: ContactImage | None = None,
 ) -> WidthIndices:
     """Return the Chippaux-Smirak (CSI) and Staheli indices of a footprint.
 
@@ -885,6 +666,13 @@ def footprint_width_indices(
         published ones were found, so by default both read ``'unclassified'``.
     resolution_mm : float, optional
         Raster step of the contact image (default: a fifth of the pitch).
+    image : ContactImage, optional
+        The contact image of this print, built once beforehand with the same
+        ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
+        ``resolution_mm`` (checked) by
+        :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
+        indices of one print rasterise it once (:func:`~gaitlab.analysis.dynamic.dynamic_exam`
+        does); default: rasterise here.
 
     Returns
     -------
@@ -909,6 +697,7 @@ def footprint_width_indices(
         toes=toes,
         threshold_kpa=threshold_kpa,
         resolution_mm=resolution_mm,
+        image=image,
     )
     nan_fields = (
         "chippaux_smirak_index_pct",
@@ -936,11 +725,11 @@ def footprint_width_indices(
     if reason:
         unavailable.update(dict.fromkeys(nan_fields, reason))
     else:
-        image = footprint.image
-        assert image is not None
-        y0, y1 = image.y_range_mm()
+        raster = footprint.image
+        assert raster is not None
+        y0, y1 = raster.y_range_mm()
         length = y1 - y0
-        profile_y, profile_w = image.rows_y_mm, image.widths_mm(width)
+        profile_y, profile_w = raster.rows_y_mm, raster.widths_mm(width)
         inside = (profile_y > y0) & (profile_y < y1)
         profile_y, profile_w = profile_y[inside], profile_w[inside]
         third = np.clip(((profile_y - y0) / (length / 3.0)).astype(np.int64), 0, 2)
@@ -958,7 +747,7 @@ def footprint_width_indices(
             midfoot_width_y_mm=float(profile_y[mid_i]),
             heel_width_y_mm=float(profile_y[heel_i]),
             length_mm=float(length),
-            resolution_mm=image.pitch_mm,
+            resolution_mm=raster.pitch_mm,
         )
     csi = classify_foot_type(
         values["chippaux_smirak_index_pct"],
@@ -1117,6 +906,7 @@ def cpei(
     threshold_kpa: float = 0.0,
     cutoffs: Sequence[float] | None = None,
     resolution_mm: float | None = None,
+    image: ContactImage | None = None,
 ) -> CpeiResult:
     """Return the centre-of-pressure excursion index of one stance (Song et al. 1996), %.
 
@@ -1161,6 +951,13 @@ def cpei(
         ones exist, so by default the reading is ``'unclassified'``.
     resolution_mm : float, optional
         Raster step of the contact image (default: a fifth of the pitch).
+    image : ContactImage, optional
+        The contact image of this print, built once beforehand with the same
+        ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
+        ``resolution_mm`` (checked) by
+        :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
+        indices of one print rasterise it once (:func:`~gaitlab.analysis.dynamic.dynamic_exam`
+        does); default: rasterise here.
 
     Returns
     -------
@@ -1197,6 +994,7 @@ def cpei(
         toes="none",
         threshold_kpa=threshold_kpa,
         resolution_mm=resolution_mm,
+        image=image,
     )
     reason = footprint.reason
     geometry: dict[str, Any] = {}
