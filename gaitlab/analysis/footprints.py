@@ -576,21 +576,20 @@ def _find_prints(
     )
     active = layout.active_mask.reshape(layout.shape)
     centres = layout.centres_mm.reshape(*layout.shape, 2)
-    # loaded cells of each print per frame, reading only the cells that are ever loaded
+    # frames in which each print is loaded, reading only the cells that are ever loaded,
+    # gathered in label order so each print's cells are one block of columns
     flat_labels = labels.ravel()
     cells = np.flatnonzero(flat_labels)
-    frames_by_label = np.zeros((grid.shape[0], n + 1))
-    if cells.size:
-        loaded_cells = grid.reshape(grid.shape[0], -1)[:, cells] > threshold
-        one_hot = np.zeros((cells.size, n + 1))
-        one_hot[np.arange(cells.size), flat_labels[cells]] = 1.0
-        frames_by_label = loaded_cells @ one_hot
+    cells = cells[np.argsort(flat_labels[cells], kind="stable")]
+    bounds = np.searchsorted(flat_labels[cells], np.arange(1, n + 2))
+    loaded_cells = grid.reshape(grid.shape[0], -1)[:, cells] > threshold
     prints: list[_Print] = []
     for label, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:
             continue
         own = labels[box] == label
-        for first, last in _contact_intervals(frames_by_label[:, label] > 0, min_gap_frames):
+        in_contact = loaded_cells[:, bounds[label - 1] : bounds[label]].any(axis=1)
+        for first, last in _contact_intervals(in_contact, min_gap_frames):
             if last - first + 1 < min_frames:
                 continue
             part = np.where(own, grid[first : last + 1, box[0], box[1]], 0.0)
