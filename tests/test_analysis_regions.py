@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy.stats import theilslopes
 
 from gaitlab import synth
 from gaitlab.analysis.basics import pressure_summary
@@ -20,6 +21,9 @@ from gaitlab.analysis.regions import (
     MTH_FRACTIONS,
     REGION_SCHEMES,
     RegionMasks,
+    _strip_gaps,
+    _theil_sen,
+    _toe_line,
     region_masks,
     regional_metrics,
 )
@@ -605,3 +609,145 @@ def test_regional_metrics_accepts_region_masks_and_checks_inputs():
         regional_metrics(PRESSURE, TIMES, AREAS, MASKS, stance=(1.0, 2.0))
     with pytest.raises(InvalidRecordingError, match="no sensor is loaded"):
         regional_metrics(np.zeros((3, 3)), TIMES[:3], AREAS, MASKS)
+
+
+# -- vectorised internals: equal to their definitions ----------------------------------
+
+
+def test_strip_gaps_of_padded_profiles_hand_computed():
+    nan = math.nan
+    y = np.array(
+        [
+            [0.0, 10.0, 20.0, 30.0, 40.0],
+            [0.0, 10.0, 20.0, nan, nan],
+            [0.0, 10.0, nan, nan, nan],
+            [0.0, 10.0, 20.0, 30.0, 40.0],
+        ]
+    )
+    p = np.array(
+        [
+            [100.0, 100.0, 0.0, 0.0, 80.0],
+            [50.0, 30.0, 60.0, 0.0, 0.0],
+            [100.0, 0.0, 0.0, 0.0, 0.0],
+            [100.0, 90.0, 80.0, 70.0, 100.0],
+        ]
+    )
+    # row 0: rim at y = 20 and 30 is min(100, 80) = 80, dip (80 - 0) / 80 = 1: the unloaded
+    #        run y = 20..30, middle 25
+    # row 1 (padded with 2 zeros): at y = 10 rim min(50, 60) = 50, dip (50 - 30) / 50 = 0.4 >= 0.25
+    # row 2: 2 sensors only: no dip (an end sample has no maximum on one side; nor has padding)
+    # row 3: rim 100 at y = 10, 20, 30: dips 0.1, 0.2, 0.3 -> the deepest at y = 30
+    gaps = _strip_gaps(y, p, 0.0, 45.0)
+    np.testing.assert_array_equal(gaps, [25.0, 10.0, nan, 30.0])
+    # window up to 25: row 0's run starts inside it (its middle is still 25); row 3's best
+    # dip inside is 0.2 < 0.25
+    gaps = _strip_gaps(y, p, 0.0, 25.0)
+    np.testing.assert_array_equal(gaps, [25.0, 10.0, nan, nan])
+    # window from 25: row 0's deepest sample in it is y = 30, its run still y = 20..30
+    gaps = _strip_gaps(y, p, 25.0, 45.0)
+    np.testing.assert_array_equal(gaps, [25.0, nan, nan, 30.0])
+
+
+def test_toe_line_nodes_hand_computed():
+    # three strips 10 mm wide (x rounded from the most medial x, -1), sensors off-centre; the
+    # footprint from y = 0, 100 mm long: profiles from y = 50, dips searched in 62..95
+    x = [-1.0, 0.0, 1.0, 3.0, 9.0, 12.0, 10.0, 19.0, 22.0, 20.0, 21.0]
+    y = [60.0, 70.0, 80.0, 90.0, 60.0, 75.0, 90.0, 60.0, 70.0, 80.0, 90.0]
+    p = [100.0, 0.0, 100.0, 100.0, 100.0, 10.0, 100.0, 100.0, 100.0, 0.0, 100.0]
+    peak = np.array(p)
+    nodes = _toe_line(np.column_stack([x, y]), peak, peak > 0, 0.0, 100.0, 10.0)
+    assert nodes is not None
+    # gaps: strip 0 at y = 70, strip 1 at 75 (dip (100 - 10) / 100), strip 2 at 80; x: the
+    # strips' median x: (0 + 1) / 2 = 0.5, 10, (20 + 21) / 2 = 20.5. Theil-Sen: slopes
+    # 5 / 9.5, 10 / 20 = 0.5, 5 / 10.5 -> 0.5, intercept 75 - 0.5 * 10 = 70; residuals
+    # -0.25, 0, -0.25 mm, all within 0.05 L = 5 mm
+    np.testing.assert_array_equal(nodes[0], [0.5, 10.0, 20.5])
+    np.testing.assert_array_equal(nodes[1], [70.0, 75.0, 80.0])
+    # the 10 kPa dip is 90 % deep; at 75 kPa it is 25 % deep, just deep enough; at 76 kPa
+    # (24 %) strip 1 has no gap and drops out
+    peak[5] = 75.0
+    nodes = _toe_line(np.column_stack([x, y]), peak, peak > 0, 0.0, 100.0, 10.0)
+    assert nodes is not None
+    np.testing.assert_array_equal(nodes[0], [0.5, 10.0, 20.5])
+    peak[5] = 76.0
+    nodes = _toe_line(np.column_stack([x, y]), peak, peak > 0, 0.0, 100.0, 10.0)
+    assert nodes is not None
+    np.testing.assert_array_equal(nodes[0], [0.5, 20.5])
+
+
+def test_theil_sen_line_hand_computed():
+    x, y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 2.0, 10.0])
+    # pair slopes 1, 1, 10/3, 1, 9/2, 8 -> median (1 + 10/3) / 2 = 13/6;
+    # intercept median(y) - slope median(x) = 1.5 - 13/6 * 1.5 = -1.75
+    slope, intercept = _theil_sen(x, y)
+    assert slope == pytest.approx(13 / 6, rel=1e-15)
+    assert intercept == pytest.approx(-1.75, rel=1e-15)
+    reference = theilslopes(y, x)
+    assert (slope, intercept) == (reference.slope, reference.intercept)
+    assert _theil_sen(np.array([2.0, 2.0]), np.array([0.0, 1.0])) is None
+
+
+TIMINGS = (
+    "contact_time_pct",
+    "contact_start_pct",
+    "contact_end_pct",
+    "time_of_peak_pressure_pct",
+    "time_of_peak_force_pct",
+)
+
+
+def test_regional_metrics_equal_pressure_summary_region_by_region(walkway_prints):
+    # regional_metrics computes all regions at once; pressure_summary is the definition
+    for index, (trial, step, points, pressure) in enumerate(walkway_prints[::3]):
+        times = trial.recording.timestamps_s
+        masks = region_masks(points, pressure.max(axis=0), areas_mm2=25.0)
+        table = dict(zip(masks.names, masks.masks, strict=True))
+        # overlapping, empty and never-loaded regions too
+        table["forefoot"] = masks.merge({"f": ["mth1", "mth2", "mth3", "mth4", "mth5"]})["f"]
+        table["all"] = np.ones(len(points), bool)
+        table["none"] = np.zeros(len(points), bool)
+        table["unloaded"] = ~masks.loaded
+        threshold = (0.0, 5.0)[index % 2]
+        stance = (step.heel_strike_s, step.toe_off_s)
+        result = regional_metrics(
+            pressure, times, 25.0, table, threshold_kpa=threshold, stance=stance
+        )
+        inside = (times >= stance[0]) & (times <= stance[1])
+        zeroed = np.where(inside[:, None], pressure, 0.0)
+        duration = stance[1] - stance[0]
+        total = np.trapezoid(zeroed.sum(axis=1) * 25.0 * 1e-3, times)
+        for name, mask in table.items():
+            row = result[name]
+            s = pressure_summary(zeroed, times, 25.0, sensors=mask, threshold_kpa=threshold)
+            peak = zeroed[:, mask].max(axis=1) if mask.any() else np.zeros(len(times))
+            expected = {
+                "peak_pressure_kpa": s.peak_pressure_kpa,
+                "peak_mean_pressure_kpa": s.peak_mean_pressure_kpa,
+                "max_contact_area_mm2": s.max_contact_area_mm2,
+                "max_force_n": s.max_force_n,
+                "force_time_integral_n_s": s.force_time_integral_n_s,
+                "pti_novel_kpa_s": s.pti_novel_kpa_s,
+                "pti_melai_kpa_s": s.pti_melai_kpa_s,
+                "contact_time_s": s.contact_time_s,
+                "contact_time_pct": 100 * s.contact_time_s / duration,
+                "contact_start_pct": 100 * (s.contact_start_s - stance[0]) / duration,
+                "contact_end_pct": 100 * (s.contact_end_s - stance[0]) / duration,
+                "time_of_peak_pressure_pct": 100 * (times[np.argmax(peak)] - stance[0]) / duration,
+                "time_of_peak_force_pct": 100 * (s.time_of_peak_force_s - stance[0]) / duration,
+                "impulse_share_pct": 100 * s.force_time_integral_n_s / total,
+            }
+            if s.unavailable:  # never loaded: its timings are unavailable too
+                expected.update(dict.fromkeys(TIMINGS, math.nan))
+            for key, value in expected.items():
+                got = getattr(row, key)
+                if math.isnan(value):
+                    assert math.isnan(got) and key in row.unavailable, (name, key)
+                else:
+                    assert got == pytest.approx(value, rel=1e-12, abs=1e-12), (name, key)
+            assert row.n_sensors == mask.sum()
+            if s.unavailable:
+                reason = s.unavailable["contact_start_s"]
+                assert set(row.unavailable.values()) == {reason}
+        assert math.isnan(result["none"].contact_time_pct)
+        assert result["none"].peak_pressure_kpa == 0.0
+        assert result["all"].impulse_share_pct == pytest.approx(100.0, rel=1e-12)

@@ -386,6 +386,7 @@ def _print_measures(
             peak,
             scheme=region_scheme,
             threshold_kpa=threshold_kpa,
+            areas_mm2=areas,
         )
         if masks is not None:
             regions = _try(

@@ -236,14 +236,12 @@ def _band_midpoints(
     if not inside.any():
         return None
     bins = np.floor((s[inside] - lo) / pitch).astype(np.int64)
-    n_bins = int(bins.max()) + 1
-    t_min = np.full(n_bins, np.inf)
-    t_max = np.full(n_bins, -np.inf)
-    np.minimum.at(t_min, bins, t[inside])
-    np.maximum.at(t_max, bins, t[inside])
-    used = np.isfinite(t_min)
-    centres = lo + (np.arange(n_bins) + 0.5) * pitch
-    return float(centres[used].mean()), float((0.5 * (t_min + t_max))[used].mean())
+    order = np.argsort(bins, kind="stable")
+    bins, values = bins[order], t[inside][order]
+    starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+    mid = 0.5 * (np.minimum.reduceat(values, starts) + np.maximum.reduceat(values, starts))
+    centres = lo + (bins[starts] + 0.5) * pitch
+    return float(centres.mean()), float(mid.mean())
 
 
 def foot_axis(
@@ -588,19 +586,23 @@ def _find_prints(
         if box is None:
             continue
         own = labels[box] == label
-        in_contact = loaded_cells[:, bounds[label - 1] : bounds[label]].any(axis=1)
-        for first, last in _contact_intervals(in_contact, min_gap_frames):
+        in_contact = np.asarray(loaded_cells[:, bounds[label - 1] : bounds[label]].any(axis=1))
+        intervals = _contact_intervals(in_contact, min_gap_frames)
+        for first, last in intervals:
             if last - first + 1 < min_frames:
                 continue
             part = np.where(own, grid[first : last + 1, box[0], box[1]], 0.0)
             part_peak = part.max(axis=0)
-            sub_labels, n_sub = label_prints(
-                part_peak,
-                pitch_mm=pitch,
-                threshold_kpa=threshold,
-                join_mm=join_mm,
-                min_area_mm2=min_area_mm2,
-            )
+            if len(intervals) == 1:  # the print's only contact: the 2-D label is the print
+                sub_labels, n_sub = own.astype(np.int32), 1
+            else:  # several contacts on one patch (passes): each is labelled on its own
+                sub_labels, n_sub = label_prints(
+                    part_peak,
+                    pitch_mm=pitch,
+                    threshold_kpa=threshold,
+                    join_mm=join_mm,
+                    min_area_mm2=min_area_mm2,
+                )
             for sub in range(1, n_sub + 1):
                 mask = sub_labels == sub
                 values = np.where(mask, part, 0.0).reshape(part.shape[0], -1)

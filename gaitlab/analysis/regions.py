@@ -37,12 +37,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from scipy.integrate import trapezoid
 from scipy.spatial import ConvexHull, QhullError, cKDTree
-from scipy.stats import theilslopes
 
 from gaitlab._validation import check_number, check_option
 from gaitlab.analysis._results import AnalysisResult, plain
-from gaitlab.analysis.basics import force_n, force_time_integral_n_s, pressure_summary
+from gaitlab.analysis.basics import force_n, force_time_integral_n_s
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
 
 __all__ = [
@@ -408,30 +408,55 @@ def _sensor_size(points: NDArray[np.float64], areas: NDArray[np.float64] | None)
     return float(np.median(distance[:, 1]))
 
 
-def _strip_gap(y: NDArray[np.float64], p: NDArray[np.float64], lo: float, hi: float) -> float:
-    """Return the y of the deepest pressure dip of one strip's profile in [lo, hi], or NaN.
+def _strip_gaps(
+    y: NDArray[np.float64], p: NDArray[np.float64], lo: float, hi: float
+) -> NDArray[np.float64]:
+    """Return the y of the deepest pressure dip in [lo, hi] of each strip's profile, or NaN.
 
-    ``y`` is sorted. A dip is a sample lower than the highest sample on each
-    side of it by at least :data:`_TOE_MIN_DIP` of the lower of those two
-    maxima; the deepest (relative) dip wins and, when it is a run of equal
-    values (an unloaded gap), its middle is returned.
+    Row ``r`` of ``y`` and ``p`` (shape (n_strips, longest)) is one strip's
+    profile sorted by y, padded at its end with ``p = 0`` (any ``y``). A dip
+    is a sample lower than the highest sample on each side of it by at least
+    :data:`_TOE_MIN_DIP` of the lower of those two maxima; the deepest
+    (relative) dip wins and, when it is a run of equal values (an unloaded
+    gap), its middle is returned. With ``p >= 0`` the padding changes no
+    maximum, and neither a profile's end samples nor the padding (one side
+    without a sample, maximum 0) can be dips: a strip of fewer than 3
+    sensors has none, and the run of a dip ends before a higher sample, so
+    inside the profile.
     """
-    n = len(p)
-    if n < 3:
-        return math.nan
-    before = np.concatenate([[0.0], np.maximum.accumulate(p)[:-1]])
-    after = np.concatenate([np.maximum.accumulate(p[::-1])[::-1][1:], [0.0]])
+    rows, width = p.shape
+    before = np.zeros_like(p)
+    before[:, 1:] = np.maximum.accumulate(p, axis=1)[:, :-1]
+    after = np.zeros_like(p)
+    after[:, :-1] = np.maximum.accumulate(p[:, ::-1], axis=1)[:, ::-1][:, 1:]
     rim = np.minimum(before, after)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dip = np.where(rim > 0, (rim - p) / np.where(rim > 0, rim, 1.0), 0.0)
+    dip = np.where(rim > 0, (rim - p) / np.where(rim > 0, rim, 1.0), 0.0)
     dip[(y < lo) | (y > hi)] = 0.0
-    j = int(np.argmax(dip))
-    if dip[j] < _TOE_MIN_DIP:
-        return math.nan
-    same = np.flatnonzero(p != p[j])
-    first = same[same < j].max() + 1 if (same < j).any() else 0
-    last = same[same > j].min() - 1 if (same > j).any() else n - 1
-    return float(0.5 * (y[first] + y[last]))
+    r = np.arange(rows)
+    j = np.argmax(dip, axis=1)
+    found = dip[r, j] >= _TOE_MIN_DIP
+    # the run of samples equal to the deepest one
+    other = p != p[r, j][:, np.newaxis]
+    k = np.arange(width)
+    first = np.where(other & (k < j[:, np.newaxis]), k, -1).max(axis=1) + 1
+    last = np.where(other & (k > j[:, np.newaxis]), k, width).min(axis=1) - 1
+    return np.where(found, 0.5 * (y[r, first] + y[r, last]), np.nan)
+
+
+def _theil_sen(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float] | None:
+    """Return (slope, intercept) of the Theil-Sen line through (x, y), or None if x is constant.
+
+    The slope is the median of the slopes of all pairs with different x, the
+    intercept ``median(y) - slope median(x)`` (as :func:`scipy.stats.theilslopes`,
+    without its confidence interval).
+    """
+    dx = x[:, np.newaxis] - x
+    dy = y[:, np.newaxis] - y
+    pairs = dx > 0
+    if not pairs.any():
+        return None
+    slope = float(np.median(dy[pairs] / dx[pairs]))
+    return slope, float(np.median(y) - slope * np.median(x))
 
 
 def _toe_line(
@@ -447,10 +472,11 @@ def _toe_line(
     The sensors are cut into strips along y of width ``width``. In each strip,
     the peak-pressure profile distal of :data:`_TOE_PROFILE_START` of the
     length is searched for its deepest dip inside :data:`_TOE_WINDOW`
-    (:func:`_strip_gap`). A robust (Theil-Sen) line through the strips' gaps
-    rejects gaps farther than :data:`_TOE_OUTLIER` of the length from it; the
-    toe line is the path through the remaining gaps (at least two), flat
-    beyond the outermost. Returns its nodes (x, y) or None.
+    (:func:`_strip_gaps`, all strips at once). A robust (Theil-Sen) line
+    through the strips' gaps rejects gaps farther than :data:`_TOE_OUTLIER`
+    of the length from it; the toe line is the path through the remaining
+    gaps (at least two), flat beyond the outermost. Returns its nodes (x, y)
+    or None.
     """
     x, y = points[:, 0], points[:, 1]
     p = np.where(loaded, peak, 0.0)
@@ -459,19 +485,29 @@ def _toe_line(
     lo, hi = (start_y + f * length for f in _TOE_WINDOW)
     order = np.lexsort((y, strip))
     order = order[keep[order]]
-    bounds = np.flatnonzero(np.diff(strip[order])) + 1
-    gaps_x, gaps_y = [], []
-    for members in np.split(order, bounds):
-        if members.size == 0 or not loaded[members].any():
-            continue
-        gap = _strip_gap(y[members], p[members], lo, hi)
-        if math.isfinite(gap):
-            gaps_x.append(float(np.median(x[members])))
-            gaps_y.append(gap)
-    if len(gaps_x) < 2:
+    if order.size == 0:
         return None
-    gx, gy = np.array(gaps_x), np.array(gaps_y)
-    slope, intercept, _, _ = theilslopes(gy, gx)
+    # One row per strip (ascending), its sensors by y, padded at the end.
+    first = np.flatnonzero(np.diff(strip[order], prepend=strip[order[0]] - 1))
+    counts = np.diff(first, append=order.size)
+    row = np.repeat(np.arange(first.size), counts)
+    col = np.arange(order.size) - np.repeat(first, counts)
+    shape = (first.size, int(counts.max()))
+    profile, along, across = np.zeros(shape), np.zeros(shape), np.full(shape, np.inf)
+    profile[row, col], along[row, col], across[row, col] = p[order], y[order], x[order]
+    gaps = _strip_gaps(along, profile, lo, hi)
+    found = np.isfinite(gaps)
+    if found.sum() < 2:
+        return None
+    # each strip's median x (np.median's: the middle value, or the mean of the two middle ones)
+    across = np.sort(across[found], axis=1)
+    n, r = counts[found], np.arange(int(found.sum()))
+    gx = (across[r, (n - 1) // 2] + across[r, n // 2]) / 2.0
+    gy = gaps[found]
+    line = _theil_sen(gx, gy)
+    if line is None:
+        return None
+    slope, intercept = line
     near = np.abs(gy - (intercept + slope * gx)) <= _TOE_OUTLIER * length
     if near.sum() < 2:
         return None
@@ -774,6 +810,66 @@ def _percent(time_s: float, start_s: float, duration_s: float) -> float:
     return 100.0 * (time_s - start_s) / duration_s if duration_s > 0 else math.nan
 
 
+def _region_summaries(
+    pressure: NDArray[np.float64],
+    times: NDArray[np.float64],
+    areas: NDArray[np.float64],
+    table: NDArray[np.bool_],
+    threshold: float,
+) -> dict[str, NDArray[Any]]:
+    """Return the measures of :func:`~gaitlab.analysis.basics.pressure_summary` of every region.
+
+    The same quantities as ``pressure_summary(pressure, times, areas,
+    sensors=table[k], threshold_kpa=threshold)`` for each region ``k`` (equal
+    to rounding: sums are taken in another order), computed for all regions
+    at once: per-frame forces and loaded areas of the regions as products
+    with the (n_sensors, n_regions) matrix of the areas in each region, the
+    per-frame peaks of the regions as one :func:`numpy.maximum.reduceat` over
+    the sensors gathered region by region (masks may overlap). Each value is
+    an array over the regions; ``loaded`` says which regions are loaded in
+    some frame (the times, the peak mean pressure and the Melai PTI of the
+    others are meaningless).
+    """
+    n_frames = len(times)
+    weights = table.T * areas[:, np.newaxis]  # (n_sensors, n_regions)
+    loaded = pressure > threshold
+    force = pressure @ weights * 1e-3
+    area = loaded.astype(np.float64) @ weights
+    load = np.where(loaded, pressure, 0.0) @ weights
+    # per-frame peak of each region (0 for a region without sensors)
+    sensor = np.nonzero(table)[1]  # sensors of region 0, then of region 1...
+    size = table.sum(axis=1)
+    some = size > 0
+    peak = np.zeros((n_frames, len(table)))
+    if some.any():
+        starts = (np.cumsum(size) - size)[some]
+        peak[:, some] = np.maximum.reduceat(pressure[:, sensor], starts, axis=1)
+    on = area > 0  # (n_frames, n_regions): frames in which a region is loaded
+    first = np.argmax(on, axis=0)
+    last = n_frames - 1 - np.argmax(on[::-1], axis=0)
+    total_area = (table & loaded.any(axis=0)) @ areas
+    fti = trapezoid(force, times, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        melai = fti / total_area * 1e3
+    mean = load / np.where(on, area, 1.0)
+    return {
+        "loaded": on.any(axis=0),
+        "peak_pressure_kpa": peak.max(axis=0),
+        "peak_mean_pressure_kpa": np.where(on, mean, -np.inf).max(axis=0),
+        "max_contact_area_mm2": area.max(axis=0),
+        "max_force_n": force.max(axis=0),
+        "force_time_integral_n_s": fti,
+        "pti_novel_kpa_s": trapezoid(peak, times, axis=0),
+        "pti_melai_kpa_s": melai,
+        "contact_start_s": times[first],
+        "contact_end_s": times[last],
+        "contact_time_s": times[last] - times[first],
+        "time_of_peak_force_s": times[np.argmax(force, axis=0)],
+        "time_of_peak_pressure_s": times[np.argmax(peak, axis=0)],
+        "n_sensors": size,
+    }
+
+
 def regional_metrics(
     pressure_kpa: ArrayLike,
     timestamps_s: ArrayLike,
@@ -824,7 +920,8 @@ def regional_metrics(
     -----
     Every measure of a region is that of
     :func:`~gaitlab.analysis.basics.pressure_summary` restricted to its
-    sensors. Percentages of stance are ``100 (t - start) / (end - start)``.
+    sensors (computed for all regions at once, equal to rounding).
+    Percentages of stance are ``100 (t - start) / (end - start)``.
     ``impulse_share_pct`` is the region's force-time integral over that of
     all sensors (with exclusive masks that cover the footprint the shares
     sum to 100). Integrals use the trapezoidal rule over all frames, so a
@@ -876,44 +973,49 @@ def regional_metrics(
     pressure = np.where(inside[:, np.newaxis], pressure, 0.0)
     duration = end - start
     total = force_time_integral_n_s(force_n(pressure, areas), times)
+    columns = {
+        k: v.tolist()
+        for k, v in _region_summaries(pressure, times, areas, table, threshold).items()
+    }
+    no_load = f"no sensor of the region is loaded above {threshold:g} kPa"
     rows = []
-    for name, mask in zip(names, table, strict=True):
-        summary = pressure_summary(pressure, times, areas, sensors=mask, threshold_kpa=threshold)
-        unavailable = dict(summary.unavailable)
-        regional_peak = pressure[:, mask].max(axis=1) if mask.any() else np.zeros(len(times))
-        peak_time = float(times[int(np.argmax(regional_peak))])
-
+    for k, name in enumerate(names):
+        measure = {key: column[k] for key, column in columns.items()}
+        unavailable: dict[str, str] = {}
         values = {
-            "contact_time_pct": _percent(summary.contact_time_s, 0.0, duration),
-            "contact_start_pct": _percent(summary.contact_start_s, start, duration),
-            "contact_end_pct": _percent(summary.contact_end_s, start, duration),
-            "time_of_peak_pressure_pct": _percent(peak_time, start, duration),
-            "time_of_peak_force_pct": _percent(summary.time_of_peak_force_s, start, duration),
+            "contact_time_pct": _percent(measure["contact_time_s"], 0.0, duration),
+            "contact_start_pct": _percent(measure["contact_start_s"], start, duration),
+            "contact_end_pct": _percent(measure["contact_end_s"], start, duration),
+            "time_of_peak_pressure_pct": _percent(
+                measure["time_of_peak_pressure_s"], start, duration
+            ),
+            "time_of_peak_force_pct": _percent(measure["time_of_peak_force_s"], start, duration),
         }
-        no_load = "contact_start_s" in unavailable
-        for key in values:
-            if no_load:
+        if not measure["loaded"]:
+            for key in ("peak_mean_pressure_kpa", "pti_melai_kpa_s", "contact_time_s"):
+                measure[key] = math.nan
+                unavailable[key] = no_load
+            for key in values:
                 values[key] = math.nan
-                unavailable[key] = unavailable["contact_start_s"]
-            elif math.isnan(values[key]):
+                unavailable[key] = no_load
+        for key in values:
+            if math.isnan(values[key]) and key not in unavailable:
                 unavailable[key] = "the stance lasts 0 s (a single frame)"
-        share = 100.0 * summary.force_time_integral_n_s / total if total > 0 else math.nan
+        share = 100.0 * measure["force_time_integral_n_s"] / total if total > 0 else math.nan
         if math.isnan(share):
             unavailable["impulse_share_pct"] = "the impulse of all sensors is 0"
-        for key in ("contact_start_s", "contact_end_s", "time_of_peak_force_s"):
-            unavailable.pop(key, None)
         rows.append(
             RegionMetrics(
                 region=name,
-                n_sensors=int(mask.sum()),
-                peak_pressure_kpa=summary.peak_pressure_kpa,
-                peak_mean_pressure_kpa=summary.peak_mean_pressure_kpa,
-                max_contact_area_mm2=summary.max_contact_area_mm2,
-                max_force_n=summary.max_force_n,
-                force_time_integral_n_s=summary.force_time_integral_n_s,
-                pti_novel_kpa_s=summary.pti_novel_kpa_s,
-                pti_melai_kpa_s=summary.pti_melai_kpa_s,
-                contact_time_s=summary.contact_time_s,
+                n_sensors=measure["n_sensors"],
+                peak_pressure_kpa=measure["peak_pressure_kpa"],
+                peak_mean_pressure_kpa=measure["peak_mean_pressure_kpa"],
+                max_contact_area_mm2=measure["max_contact_area_mm2"],
+                max_force_n=measure["max_force_n"],
+                force_time_integral_n_s=measure["force_time_integral_n_s"],
+                pti_novel_kpa_s=measure["pti_novel_kpa_s"],
+                pti_melai_kpa_s=measure["pti_melai_kpa_s"],
+                contact_time_s=measure["contact_time_s"],
                 impulse_share_pct=share,
                 unavailable=unavailable,
                 **values,
