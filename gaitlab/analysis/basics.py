@@ -63,11 +63,12 @@ def _pressure(pressure_kpa: ArrayLike, sensors: ArrayLike | None = None) -> NDAr
     return values
 
 
-def _sensor_mask(sensors: ArrayLike, n_sensors: int) -> NDArray[np.bool_]:
+def _sensor_mask(sensors: ArrayLike, n_sensors: int, name: str = "sensors") -> NDArray[np.bool_]:
+    """Return ``sensors`` as a boolean mask of ``n_sensors``, else raise naming ``name``."""
     mask = np.asarray(sensors)
     if mask.dtype != bool or mask.shape != (n_sensors,):
         raise InvalidParameterError(
-            f"sensors must be a boolean mask of shape ({n_sensors},), "
+            f"{name} must be a boolean mask of shape ({n_sensors},), "
             f"got dtype {mask.dtype} shape {mask.shape}"
         )
     return mask

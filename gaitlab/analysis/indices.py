@@ -54,6 +54,7 @@ from scipy.spatial import ConvexHull, QhullError
 from gaitlab._validation import check_number, check_option
 from gaitlab.analysis._contact_image import ContactImage, _areas, _Image
 from gaitlab.analysis._results import AnalysisResult
+from gaitlab.analysis.basics import _sensor_mask
 from gaitlab.errors import InvalidParameterError
 
 __all__ = [
@@ -139,16 +140,6 @@ _UNCLASSIFIED = "unclassified"
 
 
 # -- validation -----------------------------------------------------------------------
-
-
-def _sensor_mask(value: ArrayLike, n: int, name: str) -> NDArray[np.bool_]:
-    mask = np.asarray(value)
-    if mask.dtype != bool or mask.shape != (n,):
-        raise InvalidParameterError(
-            f"{name} must be a boolean mask of shape ({n},), got dtype {mask.dtype} "
-            f"shape {mask.shape}"
-        )
-    return mask
 
 
 def _cutoffs(
