@@ -69,7 +69,7 @@ def test_left_foot_is_mirrored():
     image[5:25, 3:7] = 1.0
     right = foot_axis(image, layout, side="right")
     left = foot_axis(image, layout, side="left")
-    point = right.heel_mm + [10.0, 0.0]  # 10 mm towards +x (the subject's right)
+    point = right.heel_mm + np.array([10.0, 0.0])  # 10 mm towards +x (the subject's right)
     assert right.to_anatomical([point])[0, 0] == pytest.approx(10.0)  # lateral for a right foot
     assert left.to_anatomical([point])[0, 0] == pytest.approx(-10.0)  # medial for a left foot
 
