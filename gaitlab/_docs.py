@@ -41,6 +41,14 @@ DOCDICT: dict[str, str] = {
     Steps per minute.""",
     "stance_fraction": """stance_fraction : float
     Stance time over stride time (0.5 to 0.8).""",
+    "contact_image": """image : ContactImage, optional
+    The contact image of this print, built once beforehand with the same
+    ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
+    ``resolution_mm`` (checked) by
+    :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
+    indices of one print rasterise it once
+    (:func:`~gaitlab.analysis.dynamic.dynamic_exam` does); default: rasterise
+    here.""",
 }
 
 

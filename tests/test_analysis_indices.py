@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 import math
 
 import numpy as np
 import pytest
-from numpydoc.docscrape import ClassDoc, FunctionDoc
 
 from gaitlab import synth
 from gaitlab.analysis import _contact_image as contact_image_module
-from gaitlab.analysis import indices
 from gaitlab.analysis._contact_image import ContactImage
 from gaitlab.analysis.dynamic import dynamic_exam
 from gaitlab.analysis.indices import (
@@ -724,18 +721,3 @@ def test_the_dynamic_exam_draws_each_print_once(monkeypatch):
     exam = dynamic_exam(synth.walkway(seed=2, noise=False).recording, region_scheme="none")
     complete = [s for s in exam.steps if s.arch is not None]
     assert complete and len(calls) == len(complete)
-
-
-# -- documentation --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", indices.__all__)
-def test_public_objects_are_documented(name):
-    obj = getattr(indices, name)
-    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-        return
-    doc = ClassDoc(obj) if inspect.isclass(obj) else FunctionDoc(obj)
-    assert doc["Examples"], f"{name} has no Examples section"
-    if inspect.isfunction(obj):
-        documented = {n.strip().lstrip("*") for p in doc["Parameters"] for n in p.name.split(",")}
-        assert documented == set(inspect.signature(obj).parameters)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from numpydoc.docscrape import ClassDoc, FunctionDoc
 
 from gaitlab import synth
 from gaitlab.analysis import symmetry
@@ -266,18 +264,3 @@ def test_step_length_asymmetry_gives_the_expected_sign(asymmetry):
         assert np.sign(si) == -np.sign(asymmetry)
         assert si == pytest.approx(-100.0 * asymmetry, abs=4.0)
         assert si == pytest.approx(float(expected), abs=0.5)
-
-
-# -- documentation --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", symmetry.__all__)
-def test_public_objects_are_documented(name):
-    obj = getattr(symmetry, name)
-    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-        return
-    doc = ClassDoc(obj) if inspect.isclass(obj) else FunctionDoc(obj)
-    assert doc["Examples"], f"{name} has no Examples section"
-    if inspect.isfunction(obj):
-        documented = {n.strip().lstrip("*") for p in doc["Parameters"] for n in p.name.split(",")}
-        assert documented == set(inspect.signature(obj).parameters)

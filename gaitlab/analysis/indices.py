@@ -51,6 +51,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import ConvexHull, QhullError
 
+from gaitlab._docs import fill_doc
 from gaitlab._validation import check_number, check_option
 from gaitlab.analysis._contact_image import ContactImage, _areas, _Image
 from gaitlab.analysis._results import AnalysisResult
@@ -426,6 +427,7 @@ class ArchIndexResult(AnalysisResult):
     resolution_mm: float
 
 
+@fill_doc
 def arch_index(
     points_mm: ArrayLike,
     areas_mm2: ArrayLike,
@@ -466,13 +468,7 @@ def arch_index(
         ``'buldt2018'`` (cavus < 0.11 <= normal <= 0.25 < planus).
     resolution_mm : float, optional
         Raster step of the contact image (default: a fifth of the pitch).
-    image : ContactImage, optional
-        The contact image of this print, built once beforehand with the same
-        ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
-        ``resolution_mm`` (checked) by
-        :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
-        indices of one print rasterise it once (:func:`~gaitlab.analysis.dynamic.dynamic_exam`
-        does); default: rasterise here.
+    %(contact_image)s
 
     Returns
     -------
@@ -613,6 +609,7 @@ class WidthIndices(AnalysisResult):
     resolution_mm: float
 
 
+@fill_doc
 def footprint_width_indices(
     points_mm: ArrayLike,
     areas_mm2: ArrayLike,
@@ -657,13 +654,7 @@ def footprint_width_indices(
         published ones were found, so by default both read ``'unclassified'``.
     resolution_mm : float, optional
         Raster step of the contact image (default: a fifth of the pitch).
-    image : ContactImage, optional
-        The contact image of this print, built once beforehand with the same
-        ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
-        ``resolution_mm`` (checked) by
-        :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
-        indices of one print rasterise it once (:func:`~gaitlab.analysis.dynamic.dynamic_exam`
-        does); default: rasterise here.
+    %(contact_image)s
 
     Returns
     -------
@@ -884,6 +875,7 @@ def _construction_line(
     return cop[0], cop[-1] - cop[0]
 
 
+@fill_doc
 def cpei(
     cop_mm: ArrayLike,
     points_mm: ArrayLike,
@@ -942,13 +934,7 @@ def cpei(
         ones exist, so by default the reading is ``'unclassified'``.
     resolution_mm : float, optional
         Raster step of the contact image (default: a fifth of the pitch).
-    image : ContactImage, optional
-        The contact image of this print, built once beforehand with the same
-        ``points_mm``, ``areas_mm2``, ``contact``, ``threshold_kpa`` and
-        ``resolution_mm`` (checked) by
-        :class:`gaitlab.analysis._contact_image.ContactImage`, so that the
-        indices of one print rasterise it once (:func:`~gaitlab.analysis.dynamic.dynamic_exam`
-        does); default: rasterise here.
+    %(contact_image)s
 
     Returns
     -------
