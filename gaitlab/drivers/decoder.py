@@ -76,6 +76,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+# The unit table is shared with the generic reader, so both accept the same spellings.
+from gaitlab._units import RAW_UNITS, UnitError, pressure_unit, unit_key
 from gaitlab.drivers.base import DecodedFrame, RawFrame
 from gaitlab.errors import FrameDecodeError, InvalidParameterError
 from gaitlab.recording import GridLayout, Side, SparseLayout
@@ -104,24 +106,19 @@ ORDERS = ("row", "column", "listed")
 
 
 def _is_raw_unit(unit: str) -> bool:
-    from gaitlab.io.generic import _RAW_UNITS, _unit_key
-
-    key = _unit_key(unit)
-    return key in _RAW_UNITS or key.startswith("raw")
+    key = unit_key(unit)
+    return key in RAW_UNITS or key.startswith("raw")
 
 
 def _unit_factor(unit: str) -> tuple[float, bool]:
     """Return (factor to kPa, or to N for a force unit; True if it is a force unit)."""
-    # The unit table is shared with the generic reader, so both accept the same spellings.
-    from gaitlab.io.generic import _pressure_unit, _UnitError
-
     if not isinstance(unit, str) or not unit.strip():
         raise InvalidParameterError(f"calibration unit must be a non-empty string, got {unit!r}")
     if _is_raw_unit(unit):
         return 1.0, False
     try:
-        found = _pressure_unit(unit, per="sensor")
-    except _UnitError as err:
+        found = pressure_unit(unit, per="sensor")
+    except UnitError as err:
         raise InvalidParameterError(f"calibration unit: {err}; or 'raw' (uncalibrated)") from None
     return found.factor, found.force
 

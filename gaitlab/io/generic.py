@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from gaitlab._units import TIME_UNITS, Unit, UnitError, length_mm, pressure_unit
 from gaitlab.errors import (
     InvalidParameterError,
     InvalidRecordingError,
@@ -78,139 +79,7 @@ __all__ = ["read_generic", "load_generic_spec"]
 
 logger = logging.getLogger(__name__)
 
-# -- units ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """A source unit: its display name and the factor to kPa (pressure) or N (force)."""
-
-    name: str
-    factor: float
-    force: bool = False  # a force per sensor: divide by the sensor's area to get a pressure
-
-
-_PSI_KPA = 6.894757293168361  # 1 lbf / in² in kPa
-_MMHG_KPA = 0.133322387415  # 1 mmHg = 133.322387415 Pa
-_KGF_N = 9.80665
-_LBF_N = 4.4482216152605
-
-_PRESSURE_UNITS: dict[str, _Unit] = {
-    "kpa": _Unit("kPa", 1.0),
-    "pa": _Unit("Pa", 1e-3),
-    "hpa": _Unit("hPa", 0.1),
-    "mpa": _Unit("MPa", 1e3),
-    "bar": _Unit("bar", 100.0),
-    "mbar": _Unit("mbar", 0.1),
-    "psi": _Unit("psi", _PSI_KPA),
-    "mmhg": _Unit("mmHg", _MMHG_KPA),
-    "n/cm2": _Unit("N/cm²", 10.0),
-    "n/mm2": _Unit("N/mm²", 1e3),
-    "n/m2": _Unit("N/m²", 1e-3),
-    "kgf/cm2": _Unit("kgf/cm²", _KGF_N * 10.0),
-    "kg/cm2": _Unit("kgf/cm²", _KGF_N * 10.0),
-    "gf/cm2": _Unit("gf/cm²", _KGF_N * 1e-2),
-    "g/cm2": _Unit("gf/cm²", _KGF_N * 1e-2),
-}
-_FORCE_UNITS: dict[str, _Unit] = {
-    "n": _Unit("N", 1.0, force=True),
-    "newton": _Unit("N", 1.0, force=True),
-    "newtons": _Unit("N", 1.0, force=True),
-    "kgf": _Unit("kgf", _KGF_N, force=True),
-    "kg": _Unit("kgf", _KGF_N, force=True),
-    "kgs": _Unit("kgf", _KGF_N, force=True),
-    "lbf": _Unit("lbf", _LBF_N, force=True),
-    "lb": _Unit("lbf", _LBF_N, force=True),
-    "lbs": _Unit("lbf", _LBF_N, force=True),
-    "gf": _Unit("gf", _KGF_N * 1e-3, force=True),
-    "g": _Unit("gf", _KGF_N * 1e-3, force=True),
-}
-_RAW_UNITS = frozenset(
-    {"raw", "rawsum", "adc", "count", "counts", "digital", "digitaloutput", "du", "none", "%"}
-)
-_LENGTH_UNITS: dict[str, float] = {
-    "mm": 1.0,
-    "millimeter": 1.0,
-    "millimeters": 1.0,
-    "millimetre": 1.0,
-    "millimetres": 1.0,
-    "milimeter": 1.0,  # Tekscan's own misspelling, seen in exports
-    "milimeters": 1.0,
-    "cm": 10.0,
-    "centimeter": 10.0,
-    "centimeters": 10.0,
-    "centimetre": 10.0,
-    "centimetres": 10.0,
-    "m": 1000.0,
-    "meter": 1000.0,
-    "meters": 1000.0,
-    "metre": 1000.0,
-    "metres": 1000.0,
-    "in": 25.4,
-    "inch": 25.4,
-    "inches": 25.4,
-    '"': 25.4,
-}
-_AREA_UNITS: dict[str, float] = {
-    "mm2": 1.0,
-    "sqmm": 1.0,
-    "cm2": 100.0,
-    "sqcm": 100.0,
-    "m2": 1e6,
-    "in2": 645.16,
-    "sqin": 645.16,
-}
-_TIME_UNITS: dict[str, float] = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
-
-
-def _unit_key(text: str) -> str:
-    """Normalise a unit's spelling: lower case, no spaces, ``²``/``^2`` as ``2``."""
-    key = re.sub(r"\s+", "", text.strip().lower())
-    key = key.replace("²", "2").replace("^2", "2").replace("**2", "2")
-    return key.removeprefix("sq.").replace("sq.", "sq")
-
-
-class _UnitError(Exception):
-    """A unit that is unknown or not a calibrated pressure/force (message says which)."""
-
-
-def _pressure_unit(text: str, *, per: str = "sensor") -> _Unit:
-    """Return the unit for a pressure (or force-per-``per``) unit name."""
-    key = _unit_key(text)
-    if key in _PRESSURE_UNITS:
-        return _PRESSURE_UNITS[key]
-    if key in _FORCE_UNITS:
-        unit = _FORCE_UNITS[key]
-        return _Unit(f"{unit.name} per {per}", unit.factor, force=True)
-    if key in _RAW_UNITS or key.startswith("raw"):
-        raise _UnitError(
-            f"unit {text!r} is a raw (uncalibrated) sensor reading, not a pressure; export "
-            "calibrated values (kPa, MPa, psi, N/cm², mmHg...) or give the calibration as a "
-            "scale and a unit"
-        )
-    known = sorted({u.name for u in _PRESSURE_UNITS.values()})
-    forces = sorted({u.name for u in _FORCE_UNITS.values()})
-    raise _UnitError(
-        f"unknown pressure unit {text!r}; known: {', '.join(known)}, or a force per {per} "
-        f"({', '.join(forces)})"
-    )
-
-
-def _length_mm(text: str) -> float:
-    """Return the size of one ``text`` length unit in mm (``_UnitError`` if unknown)."""
-    key = _unit_key(text)
-    if key not in _LENGTH_UNITS:
-        raise _UnitError(f"unknown length unit {text!r}; known: mm, cm, m, in")
-    return _LENGTH_UNITS[key]
-
-
-def _area_mm2(text: str) -> float:
-    """Return the size of one ``text`` area unit in mm² (``_UnitError`` if unknown)."""
-    key = _unit_key(text)
-    if key not in _AREA_UNITS:
-        raise _UnitError(f"unknown area unit {text!r}; known: mm2, cm2, m2, in2")
-    return _AREA_UNITS[key]
-
+# -- units: gaitlab._units holds the table, shared with the device profiles -----------------
 
 # -- parsing blocks of numeric lines ----------------------------------------------------------
 
@@ -1075,8 +944,8 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
         raise spec.error("unit", "is required (e.g. 'kPa', 'N/cm2', 'psi', or 'N' per sensor)")
     if unit is not None:
         try:
-            _pressure_unit(unit)
-        except _UnitError as err:
+            pressure_unit(unit)
+        except UnitError as err:
             raise spec.error("unit", str(err)) from None
 
     missing_value = data.get("missing", [])
@@ -1141,7 +1010,7 @@ def _validate(data: Mapping[str, Any], folder: Path) -> tuple[_Common, dict[str,
         metadata=metadata,
         frame_period_s=period,
         sampling_rate_hz=rate,
-        time_unit=spec.text("time_unit", choices=tuple(_TIME_UNITS)) or "s",
+        time_unit=spec.text("time_unit", choices=tuple(TIME_UNITS)) or "s",
     )
     if header_regex and not (
         common.skip_lines or common.data_start is not None or spec.has("frame_regex")
@@ -1525,8 +1394,8 @@ def _header_length(
     _, unit, line = header[name]
     if unit:
         try:
-            return value * _length_mm(unit)
-        except _UnitError as err:
+            return value * length_mm(unit)
+        except UnitError as err:
             raise source.error(f"header_regex.{name}: {err}", line=line) from None
     return value
 
@@ -1543,11 +1412,11 @@ def _header_period(
     if period is not None:
         _, unit, line = header["frame_period"]
         if unit:
-            if unit.strip().lower() not in _TIME_UNITS:
+            if unit.strip().lower() not in TIME_UNITS:
                 raise source.error(
                     f"header_regex.frame_period: unknown time unit {unit!r} (s, ms, us)", line=line
                 )
-            period *= _TIME_UNITS[unit.strip().lower()]
+            period *= TIME_UNITS[unit.strip().lower()]
         return period
     rate = _header_number(source, header, "sampling_rate", integer=False)
     return None if rate is None else 1.0 / rate
@@ -1555,14 +1424,14 @@ def _header_period(
 
 def _source_unit(
     source: TextFile, common: _Common, header: dict[str, tuple[str, str | None, int]], per: str
-) -> _Unit:
+) -> Unit:
     text = common.unit
     line = None
     if text is None:
         text, _, line = header["unit"]
     try:
-        return _pressure_unit(text.strip(), per=per)
-    except _UnitError as err:
+        return pressure_unit(text.strip(), per=per)
+    except UnitError as err:
         raise source.error(f"header_regex.unit: {err}", line=line) from None
 
 
@@ -1612,7 +1481,7 @@ def _read_matrix(
         frames,
         period_s=period,
         start_frame=start_frame,
-        time_scale=_TIME_UNITS[common.time_unit],
+        time_scale=TIME_UNITS[common.time_unit],
     )
 
     clipped = _check_values(
@@ -1758,7 +1627,7 @@ def _read_channels(
     offset = 0
     n = len(body)
     if time_idx is not None:
-        times = values[:, 0] * _TIME_UNITS[common.time_unit]
+        times = values[:, 0] * TIME_UNITS[common.time_unit]
         offset = 1
         if np.isnan(times).any():
             row = int(np.argmax(np.isnan(times)))

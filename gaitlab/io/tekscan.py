@@ -104,6 +104,7 @@ from typing import Any
 
 import numpy as np
 
+from gaitlab._units import UnitError, area_mm2, length_mm, pressure_unit
 from gaitlab._validation import check_timezone
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
 from gaitlab.io._text import (
@@ -115,20 +116,16 @@ from gaitlab.io._text import (
 )
 from gaitlab.io.generic import (
     _AUTO,
-    _area_mm2,
     _assemble_grid,
     _check_values,
     _frame_timestamps,
     _grid_locator,
-    _length_mm,
     _line_regex,
     _MatrixBlock,
     _parse_matrix,
-    _pressure_unit,
     _split_by_count,
     _split_matrix,
     _Table,
-    _UnitError,
 )
 from gaitlab.recording import DeviceInfo, GridLayout, PressureRecording, Side
 
@@ -317,8 +314,8 @@ def read_tekscan_asf(
     start_frame = _optional_integer(source, header, "START_FRAME")
     end_frame = _optional_integer(source, header, "END_FRAME")
     try:
-        unit = _pressure_unit(header.text("UNITS") or "", per="sensel")
-    except _UnitError as err:
+        unit = pressure_unit(header.text("UNITS") or "", per="sensel")
+    except UnitError as err:
         raise source.error(f"UNITS: {err}", line=header.line("UNITS")) from None
 
     frames = _split_matrix(
@@ -494,8 +491,8 @@ def _length(source: TextFile, header: _Header, key: str) -> float:
     if not unit:
         return value
     try:
-        return value * _length_mm(unit)
-    except _UnitError as err:
+        return value * length_mm(unit)
+    except UnitError as err:
         raise source.error(f"{key}: {err}", line=header.line(key)) from None
 
 
@@ -506,8 +503,8 @@ def _sensel_area(source: TextFile, header: _Header, from_pitch: float) -> float:
     value = _number(source, header, "SENSEL_AREA")
     _, unit = _leading_number(source, header, "SENSEL_AREA")
     try:
-        area = value * (_area_mm2(unit) if unit else 1.0)
-    except _UnitError as err:
+        area = value * (area_mm2(unit) if unit else 1.0)
+    except UnitError as err:
         raise source.error(f"SENSEL_AREA: {err}", line=header.line("SENSEL_AREA")) from None
     if abs(area - from_pitch) > 0.01 * from_pitch:
         logger.warning(
