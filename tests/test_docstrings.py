@@ -40,6 +40,18 @@ MODULES = [
     "gaitlab.analysis.exam",
     "gaitlab.analysis.indices",
     "gaitlab.analysis.symmetry",
+    "gaitlab.drivers",
+    "gaitlab.drivers.base",
+    "gaitlab.drivers.profile",
+    "gaitlab.drivers.decoder",
+    "gaitlab.drivers.ports",
+    "gaitlab.drivers.live",
+    "gaitlab.drivers.protocols.gaitlab_binary",
+    "gaitlab.drivers.protocols.ascii_matrix",
+    "gaitlab.drivers.protocols.fixed_sync",
+    "gaitlab.drivers.protocols.request_response",
+    "gaitlab.drivers.protocols.zero_rle",
+    "gaitlab.drivers.protocols.moticon_udp",
 ]
 # Result containers whose fields are documented under Attributes, not Parameters.
 EXAMPLES_OPTIONAL = {

@@ -18,9 +18,23 @@ from gaitlab.drivers.base import (
     get_protocol,
     protocol_names,
 )
+from gaitlab.drivers.decoder import Calibration, Decoder, ScanOrder, fit_gain_from_body_weight
+from gaitlab.drivers.ports import PortIdentity, PortInfo, find_port, list_ports
+from gaitlab.drivers.profile import DeviceProfile, list_profiles, load_profile
 
 __all__ = [
+    "Calibration",
     "DecodedFrame",
+    "Decoder",
+    "DeviceProfile",
+    "PortIdentity",
+    "PortInfo",
+    "ScanOrder",
+    "find_port",
+    "fit_gain_from_body_weight",
+    "list_ports",
+    "list_profiles",
+    "load_profile",
     "Framer",
     "FramerStats",
     "Protocol",

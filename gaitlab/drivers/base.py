@@ -60,6 +60,12 @@ class RawFrame:
         Rows and columns, when the protocol sends them (gaitlab's own).
     extra : dict
         Anything else the protocol carries (e.g. trailing bytes of unknown use).
+
+    Examples
+    --------
+    >>> frame = RawFrame(np.array([512.0, 0.0]), seq=7, device_time_s=0.07)
+    >>> frame.seq, frame.values.tolist()
+    (7, [512.0, 0.0])
     """
 
     values: NDArray[np.float64]
@@ -87,6 +93,12 @@ class DecodedFrame:
         ``time.monotonic_ns()`` when the frame arrived.
     side : {'left', 'right'} or None
         Which foot, for insole protocols that say so.
+
+    Examples
+    --------
+    >>> frame = DecodedFrame(np.array([51.2, 0.0], dtype=np.float32), seq=7)
+    >>> frame.pressure_kpa.dtype
+    dtype('float32')
     """
 
     pressure_kpa: NDArray[np.float32]
@@ -114,6 +126,12 @@ class FramerStats:
         Times the buffer exceeded its bound and old bytes were dropped.
     missed_frames : int
         Frames missing according to the device's sequence numbers.
+
+    Examples
+    --------
+    >>> stats = FramerStats(frames=10, bad_frames=1)
+    >>> stats.as_dict()["bad_frames"]
+    1
     """
 
     frames: int = 0
@@ -129,12 +147,31 @@ class FramerStats:
 
 
 class Framer(abc.ABC):
-    """Bytes in, frames out: the interface of every protocol's framer.
+    r"""Bytes in, frames out: the interface of every protocol's framer.
 
     A framer never raises on bad input: it drops what it cannot use, counts
     it in :attr:`stats` and resynchronises. Its buffer is bounded (a few times
     the largest frame), so random bytes or absurd headers cannot make it
     allocate without bound.
+
+    Examples
+    --------
+    A toy framer for lines of numbers:
+
+    >>> class Lines(Framer):
+    ...     max_frame_bytes = 1024
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.buffer = b""
+    ...     def feed(self, data):
+    ...         *lines, self.buffer = (self.buffer + data).split(b"\n")
+    ...         self.stats.frames += len(lines)
+    ...         return [RawFrame(np.array(line.split(), float)) for line in lines]
+    ...     def reset(self):
+    ...         self.buffer = b""
+    >>> framer = Lines()
+    >>> framer.feed(b"1 2\n3"), framer.feed(b" 4\n")[0].values.tolist()
+    ([RawFrame(...)], [3.0, 4.0])
     """
 
     #: Bytes the device layer writes to ask for each frame (request/response
@@ -174,6 +211,13 @@ class Protocol:
     encode : callable
         ``encode(values, *, seq=None, device_time_s=None, **options) -> bytes``:
         one frame on the wire, for simulators and tests.
+
+    Examples
+    --------
+    >>> protocol = get_protocol("zero_rle")
+    >>> framer = protocol.make_framer(rows=2, cols=2)
+    >>> framer.feed(protocol.encode([0, 0, 7, 9], rows=2, cols=2))[0].values.tolist()
+    [0.0, 0.0, 7.0, 9.0]
     """
 
     name: str
@@ -194,17 +238,37 @@ PROTOCOLS: dict[str, str] = {
 
 
 def protocol_names() -> list[str]:
-    """Return the names of the protocols gaitlab speaks."""
+    """Return the names of the protocols gaitlab speaks.
+
+    Examples
+    --------
+    >>> "gaitlab" in protocol_names()
+    True
+    """
     return sorted(PROTOCOLS)
 
 
 def get_protocol(name: str) -> Protocol:
     """Return the :class:`Protocol` called ``name``.
 
+    Parameters
+    ----------
+    name : str
+        A name of :func:`protocol_names`.
+
+    Returns
+    -------
+    Protocol
+
     Raises
     ------
     DriverNotAvailableError
         If no protocol has that name.
+
+    Examples
+    --------
+    >>> get_protocol("gaitlab").name
+    'gaitlab'
     """
     try:
         target = PROTOCOLS[name]
