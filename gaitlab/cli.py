@@ -13,7 +13,9 @@ import importlib.util
 import json
 import logging
 import math
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -390,7 +392,162 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     ratios = ", ".join(f"{k} {v:.2f}" for k, v in romberg.quotients.items())
     print(f"  Romberg quotients (eyes closed / eyes open): {ratios}")
 
+    print("6. acquisition: a simulated mat on a pseudo-terminal, recorded like a real device")
+    if hasattr(os, "openpty"):
+        from gaitlab.drivers.recorder import record
+        from gaitlab.drivers.simulator import Simulator
+
+        rec_path = out / "acquired_static.h5"
+        with Simulator("sim-mat", "static", seed=0) as simulator:
+            acquired = record(
+                rec_path,
+                profile=simulator.profile,
+                port=simulator.port,
+                duration_s=1.5,
+                force=True,
+                metadata={"exam": "static"},
+            )
+        note(rec_path, f"{acquired!r} from {simulator.port}")
+        stats = acquired.metadata["acquisition"]["stats"]
+        print(
+            f"  frames {stats['frames']}, missed {stats['missed_frames']}, "
+            f"bad {stats['bad_frames']}, rate {stats['rate_hz']:.1f} Hz"
+        )
+        _, result = analyze(acquired)
+        for label, value in key_results(result)[:3]:
+            print(f"    {label}: {value}")
+    else:
+        print("  (skipped: pseudo-terminals need a POSIX system)")
+
     print(f"done: {len(written)} files in {out}/")
+    return EXIT_OK
+
+
+# -- devices and acquisition ----------------------------------------------------------------
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    from gaitlab.drivers.ports import describe_ports
+    from gaitlab.drivers.profile import describe_profiles, list_profiles
+
+    print(describe_ports(profiles=list_profiles(on_error="warn")))
+    print()
+    print(describe_profiles())
+    return EXIT_OK
+
+
+def _cmd_simulate_device(args: argparse.Namespace) -> int:
+    from gaitlab.drivers.simulator import serve
+
+    def ready(simulator: Any) -> None:
+        print(f"{simulator.profile.name} ({args.scenario}) streaming on {simulator.port}")
+        print(
+            f"  record it: gaitlab record --profile {simulator.profile.name} "
+            f"--port {simulator.port} -o rec.h5"
+        )
+        sys.stdout.flush()
+
+    counts = serve(
+        args.profile or args.protocol,
+        args.scenario,
+        duration_s=args.duration_s,
+        on_ready=ready,
+        seed=args.seed,
+        rate_hz=args.rate_hz,
+        drop_fraction=args.drop,
+        corrupt_fraction=args.corrupt,
+        disconnect_after_s=args.disconnect_after_s,
+        reconnect_after_s=args.reconnect_after_s,
+        transport="udp" if args.udp else "pty",
+    )
+    print("stopped: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
+    return EXIT_OK
+
+
+def _status_line(stats: Any, elapsed_s: float) -> str:
+    return (
+        f"{elapsed_s:6.1f} s  {stats.frames} frames  {stats.rate_hz:5.1f} Hz  "
+        f"missed {stats.missed_frames}  bad {stats.bad_frames}  "
+        f"decode errors {stats.decode_errors}  {stats.state}"
+    )
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    from gaitlab.drivers.recorder import record
+
+    out = Path(args.output)
+    check_output(out, args.force)
+    metadata = {k: getattr(args, k) for k in ("subject", "exam", "condition") if getattr(args, k)}
+    live_status = sys.stderr.isatty()  # a status line on a terminal, quiet in pipes
+    start = time.monotonic()
+
+    def status(stats: Any) -> None:
+        if live_status:
+            line = _status_line(stats, time.monotonic() - start)
+            print(f"\r{line}", end="", file=sys.stderr, flush=True)
+
+    print(f"recording {args.profile} -> {out} (Ctrl-C to finish and save)")
+    rec = record(
+        out,
+        profile=args.profile,
+        port=args.port,
+        duration_s=args.duration_s,
+        force=args.force,
+        metadata=metadata,
+        on_status=status,
+    )
+    if live_status:
+        print(file=sys.stderr)
+    print(f"wrote {out}: {rec!r}")
+    stats = rec.metadata.get("acquisition", {}).get("stats", {})
+    if stats:
+        print(
+            "  "
+            + ", ".join(
+                f"{key.replace('_', ' ')} {stats[key]}"
+                for key in ("frames", "missed_frames", "bad_frames", "decode_errors", "reconnects")
+                if key in stats
+            )
+        )
+    return EXIT_OK
+
+
+def _cmd_recover(args: argparse.Namespace) -> int:
+    from gaitlab.drivers.recorder import recover
+
+    rec = recover(args.journal, args.output, force=args.force)
+    journal = rec.metadata.get("acquisition", {}).get("journal", {})
+    problems = journal.get("problems", [])
+    print(f"recovered {rec.n_frames} frames ({rec.duration_s:.2f} s): {rec!r}")
+    for problem in problems:
+        print(f"  note: {problem}")
+    return EXIT_OK
+
+
+def _cmd_live(args: argparse.Namespace) -> int:
+    import queue
+
+    from gaitlab.drivers.device import Device
+    from gaitlab.drivers.live import LiveView
+    from gaitlab.drivers.profile import load_profile
+
+    profile = load_profile(args.profile)
+    frames: queue.Queue[Any] = queue.Queue(maxsize=1000)
+
+    def put(frame: Any) -> None:
+        try:
+            frames.put_nowait(frame)
+        except queue.Full:  # the window fell behind: it shows the newest frames
+            pass
+
+    with Device(profile, args.port, on_frame=put) as device:
+        view = LiveView(
+            profile.layout,
+            title=f"{profile.name} on {device.port}",
+            sampling_rate_hz=profile.sampling_rate_hz or 100.0,
+        )
+        shown = view.run(frames, duration_s=args.duration_s)
+    print(f"showed {shown} frames")
     return EXIT_OK
 
 
@@ -470,6 +627,48 @@ def build_parser() -> argparse.ArgumentParser:
         "--compression", choices=("gzip",), default=None, help="compress the HDF5 datasets"
     )
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    p = command("devices", _cmd_devices, "list serial ports and the device profiles gaitlab knows")
+
+    p = command(
+        "simulate-device",
+        _cmd_simulate_device,
+        "stream a synthetic subject as a device would, on a pseudo-terminal or UDP",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--protocol", metavar="NAME", help="a protocol (its default profile)")
+    which.add_argument("--profile", metavar="NAME", help="a device profile (name or .toml)")
+    p.add_argument("--scenario", choices=SCENARIOS, default="static")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rate-hz", type=float, help="frame rate (default: the profile's)")
+    p.add_argument("--duration-s", type=float, help="stop after this long (default: Ctrl-C)")
+    p.add_argument("--drop", type=float, default=0.0, metavar="FRACTION", help="frames dropped")
+    p.add_argument("--corrupt", type=float, default=0.0, metavar="FRACTION", help="bytes corrupted")
+    p.add_argument("--disconnect-after-s", type=float, metavar="S", help="close the port then")
+    p.add_argument("--reconnect-after-s", type=float, metavar="S", help="and reopen it after")
+    p.add_argument("--udp", action="store_true", help="send UDP datagrams instead of a pty")
+
+    p = command("record", _cmd_record, "record a device to a native .h5 file (journal on disk)")
+    p.add_argument("--profile", required=True, metavar="NAME", help="device profile")
+    p.add_argument("--port", metavar="PORT", help="serial port or URL (default: the profile's)")
+    p.add_argument("--duration-s", type=float, metavar="S", help="stop after (default: Ctrl-C)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="recording (.h5)")
+    p.add_argument("--subject", help="stored in the metadata")
+    p.add_argument("--exam", choices=("static", "dynamic"), help="stored in the metadata")
+    p.add_argument("--condition", help="stored in the metadata (e.g. eyes closed, shod)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output")
+
+    p = command("recover", _cmd_recover, "turn the journal of an interrupted recording into .h5")
+    p.add_argument("journal", metavar="JOURNAL", help="the .journal file")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="default: the journal's name less .journal"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite an existing output")
+
+    p = command("live", _cmd_live, "show a device live: pressure map, COP trail, total force")
+    p.add_argument("--profile", required=True, metavar="NAME", help="device profile")
+    p.add_argument("--port", metavar="PORT", help="serial port or URL (default: the profile's)")
+    p.add_argument("--duration-s", type=float, metavar="S", help="close after (default: window)")
     return parser
 
 

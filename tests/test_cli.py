@@ -324,3 +324,84 @@ def test_analyze_bad_input(analysis_files, tmp_path, capsys):
     assert_one_line_error(code, err, "no load")
     code, _, err = run(["analyze", empty, "--exam", "dynamic"], capsys)
     assert_one_line_error(code, err, "no load")
+
+
+# -- devices and acquisition ------------------------------------------------------------------
+
+
+def test_devices_lists_ports_and_profiles(capsys):
+    code, out, _ = run(["devices"], capsys)
+    assert code == 0
+    assert "Device profiles" in out
+    assert "sim-mat" in out and "gaitlab-64x64" in out
+
+
+def test_simulate_device_prints_its_port(capsys):
+    code, out, _ = run(
+        ["simulate-device", "--protocol", "gaitlab", "--duration-s", "0.3", "--corrupt", "0.01"],
+        capsys,
+    )
+    assert code == 0
+    assert "streaming on /" in out
+    assert re.search(r"frames sent [1-9]", out)
+
+
+def test_record_a_simulated_mat_then_refuse_to_overwrite(tmp_path, capsys):
+    from gaitlab.drivers.simulator import Simulator
+
+    out = tmp_path / "rec.h5"
+    with Simulator("sim-mat", "static", rate_hz=50) as sim:
+        argv = ["record", "--profile", "sim-mat", "--port", sim.port, "--duration-s", "0.6"]
+        code, text, _ = run([*argv, "-o", out, "--exam", "static"], capsys)
+        assert code == 0
+        assert "wrote" in text and "missed frames 0" in text
+        rec = read_recording(out)
+        assert rec.n_frames > 5 and rec.layout.shape == (64, 64)
+        assert rec.metadata["exam"] == "static"
+        assert not (tmp_path / "rec.h5.journal").exists()
+        code, _, err = run([*argv, "-o", out], capsys)
+    assert_one_line_error(code, err, "exists")
+
+
+def test_record_bad_port_and_profile(tmp_path, capsys):
+    out = tmp_path / "rec.h5"
+    code, _, err = run(["record", "--profile", "sim-mat", "--port", "/dev/nope", "-o", out], capsys)
+    assert_one_line_error(code, err, "/dev/nope")
+    assert not out.exists() and not (tmp_path / "rec.h5.journal").exists()
+    code, _, err = run(["record", "--profile", "no-such-mat", "-o", out], capsys)
+    assert_one_line_error(code, err, "no-such-mat")
+
+
+def test_recover_an_abandoned_journal(tmp_path, capsys):
+    from gaitlab.drivers.base import DecodedFrame
+    from gaitlab.drivers.profile import load_profile
+    from gaitlab.drivers.recorder import Recorder
+
+    out = tmp_path / "rec.h5"
+    profile = load_profile("sim-mat")
+    recorder = Recorder(out, profile=profile)
+    for seq in range(20):
+        values = np.full(profile.layout.n_sensors, seq, dtype=np.float32)
+        recorder.add(DecodedFrame(values, seq=seq, device_time_s=seq * 0.01, host_time_ns=seq))
+    recorder.abandon()  # as after a crash: the journal stays, no recording
+    journal = tmp_path / "rec.h5.journal"
+    assert journal.exists() and not out.exists()
+    code, text, _ = run(["recover", journal], capsys)
+    assert code == 0 and "recovered 20 frames" in text
+    rec = read_recording(out)
+    assert rec.pressure_kpa[:, 0].tolist() == list(range(20))
+    code, _, err = run(["recover", journal], capsys)
+    assert_one_line_error(code, err, "exists")
+    code, _, err = run(["recover", tmp_path / "missing.journal"], capsys)
+    assert_one_line_error(code, err, "missing.journal")
+
+
+def test_live_view_of_a_simulated_mat_off_screen(capsys):
+    from gaitlab.drivers.simulator import Simulator
+
+    with Simulator("sim-mat", "static", rate_hz=50) as sim:
+        argv = ["live", "--profile", "sim-mat", "--port", sim.port, "--duration-s", "0.8"]
+        code, out, _ = run(argv, capsys)
+    assert code == 0
+    shown = int(re.search(r"showed (\d+) frames", out).group(1))
+    assert shown > 0

@@ -18,7 +18,7 @@ def test_every_registered_protocol_loads_and_builds():
 
 
 def test_unknown_protocol_names_the_known_ones():
-    with pytest.raises(DriverNotAvailableError, match="unknown protocol 'nope'.*'gaitlab'"):
+    with pytest.raises(DriverNotAvailableError, match=r"unknown protocol 'nope'.*'gaitlab'"):
         get_protocol("nope")
 
 

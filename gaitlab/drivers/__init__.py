@@ -19,10 +19,24 @@ from gaitlab.drivers.base import (
     protocol_names,
 )
 from gaitlab.drivers.decoder import Calibration, Decoder, ScanOrder, fit_gain_from_body_weight
+from gaitlab.drivers.device import Device, DeviceEvent, DeviceStats
 from gaitlab.drivers.ports import PortIdentity, PortInfo, find_port, list_ports
 from gaitlab.drivers.profile import DeviceProfile, list_profiles, load_profile
+from gaitlab.drivers.recorder import Recorder, record, recover
+from gaitlab.drivers.simulator import Simulator
+from gaitlab.drivers.transport import PortDisconnectedError, SerialTransport, UdpTransport
 
 __all__ = [
+    "Device",
+    "DeviceEvent",
+    "DeviceStats",
+    "PortDisconnectedError",
+    "Recorder",
+    "SerialTransport",
+    "Simulator",
+    "UdpTransport",
+    "record",
+    "recover",
     "Calibration",
     "DecodedFrame",
     "Decoder",
