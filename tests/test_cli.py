@@ -405,3 +405,33 @@ def test_live_view_of_a_simulated_mat_off_screen(capsys):
     assert code == 0
     shown = int(re.search(r"showed (\d+) frames", out).group(1))
     assert shown > 0
+
+
+def test_record_ctrl_c_finishes_and_saves(tmp_path):
+    import signal
+    import time
+
+    from gaitlab.drivers.simulator import Simulator
+
+    out = tmp_path / "rec.h5"
+    with Simulator("sim-mat", "static", rate_hz=50) as sim:
+        argv = ["record", "--profile", "sim-mat", "--port", sim.port, "-o", str(out)]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gaitlab", *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        journal = tmp_path / "rec.h5.journal"
+        deadline = time.monotonic() + 60.0
+        while (not journal.exists() or journal.stat().st_size < 20_000) and (
+            time.monotonic() < deadline and proc.poll() is None
+        ):
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "wrote" in stdout
+    assert read_recording(out).n_frames > 0
+    assert not journal.exists()
