@@ -419,6 +419,45 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     else:
         print("  (skipped: pseudo-terminals need a POSIX system)")
 
+    print("7. video: a synthetic posterior clip with heel markers, synced to insole pressure")
+    from gaitlab.video.analysis import analyze_clip, export_clip_analysis
+    from gaitlab.video.synthetic import Flash, LegMarkers, rearfoot_waveform, render_clip
+
+    walking = synth.insoles(seed=0, duration_s=4.0)
+    right = walking.recording.select_side("right")
+    stance = next(
+        s for s in walking.truth.stances if s.side == "right" and s.complete and s.heel_strike_s > 0
+    )
+    fps, lead_s, led = 30.0, 0.6, (0, 0, 30, 24)
+    offset_s = stance.heel_strike_s - lead_s  # pressure time of video time 0
+    first = round(lead_s * fps)
+    angle = np.full(90, -2.0)  # swing: slightly inverted; every right stance everts to 8°
+    for each in walking.truth.stances:
+        a = round((each.heel_strike_s - offset_s) * fps)
+        b = round((each.toe_off_s - offset_s) * fps)
+        if each.side == "right" and 0 <= a and b < angle.size:
+            angle[a : b + 1] = rearfoot_waveform(
+                b - a + 1, contact_deg=-2.0, peak_deg=8.0, end_deg=-2.0
+            )
+    clip = render_clip(
+        out / "video_right_posterior.mp4",
+        n_frames=90,
+        fps=fps,
+        size=(320, 240),
+        markers=[LegMarkers(side="right", rearfoot_angle_deg=angle)],
+        flash=Flash(frame=first, roi=led),
+        overwrite=True,
+    )
+    note(out / "video_right_posterior.mp4", "synthetic clip: rearfoot eversion peaking at 8°")
+    video = analyze_clip(clip, pressure=right, side="right", flash_roi=led)
+    for line in video.summary_lines():
+        print(f"    {line}")
+    print(f"    (true offset {offset_s:.3f} s)")
+    for what, path in export_clip_analysis(
+        video, out / "video", video_formats=("mp4",), force=True
+    ).items():
+        note(path, what)
+
     print(f"done: {len(written)} files in {out}/")
     return EXIT_OK
 
@@ -551,6 +590,43 @@ def _cmd_live(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_video(args: argparse.Namespace) -> int:
+    from gaitlab.video.analysis import analyze_clip, export_clip_analysis
+
+    out = Path(args.output)
+    sync: str | float | None = args.sync
+    if args.offset_s is not None:
+        sync = args.offset_s
+    elif args.sync == "none":
+        sync = None
+    markers: Any = args.markers
+    if "," in markers:  # one colour per role, top to bottom
+        roles = ("leg_top", "leg_bottom", "heel_top", "heel_bottom")
+        colours = markers.split(",")
+        if len(colours) != len(roles):
+            raise GaitlabError(
+                f"--markers: give one colour or four (leg top, leg bottom, heel top, heel "
+                f"bottom), got {len(colours)}: {markers!r}"
+            )
+        markers = dict(zip(roles, colours, strict=True))
+    result = analyze_clip(
+        args.clip,
+        markers=markers,
+        side=args.side,
+        pressure=args.pressure,
+        sync=sync,
+        capture_fps=args.capture_fps,
+    )
+    print(f"{args.clip}:")
+    for line in result.summary_lines():
+        print(f"  {line}")
+    formats = tuple(args.format) if args.format else ("webm",)
+    written = export_clip_analysis(result, out, video_formats=formats, force=args.force)
+    for what, path in written.items():
+        print(f"  wrote {path}  ({what})")
+    return EXIT_OK
+
+
 # -- parser ---------------------------------------------------------------------------------
 
 
@@ -669,6 +745,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", required=True, metavar="NAME", help="device profile")
     p.add_argument("--port", metavar="PORT", help="serial port or URL (default: the profile's)")
     p.add_argument("--duration-s", type=float, metavar="S", help="close after (default: window)")
+
+    p = command(
+        "video",
+        _cmd_video,
+        "analyse a gait clip: markers, rearfoot angle, sync with a pressure recording, exports",
+    )
+    p.add_argument("clip", metavar="CLIP", help="video file (phone or camera)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the outputs")
+    p.add_argument(
+        "--pressure", metavar="REC", help="pressure or force recording of the same trial"
+    )
+    p.add_argument(
+        "--markers", default="green", help="marker colour, or four colours leg top..heel bottom"
+    )
+    p.add_argument("--side", choices=("right", "left"), default="right", help="the filmed foot")
+    p.add_argument(
+        "--sync",
+        choices=("auto", "flash", "motion", "none"),
+        default="auto",
+        help="how to find the sync event (default: auto)",
+    )
+    p.add_argument("--offset-s", type=float, metavar="S", help="manual sync: pressure time of t=0")
+    p.add_argument(
+        "--capture-fps", type=float, metavar="FPS", help="real rate of a slow-motion clip"
+    )
+    p.add_argument(
+        "--format", action="append", choices=("webm", "mp4"), help="annotated video (repeatable)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite existing outputs")
     return parser
 
 

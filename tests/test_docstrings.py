@@ -57,6 +57,15 @@ MODULES = [
     "gaitlab.drivers.protocols.request_response",
     "gaitlab.drivers.protocols.zero_rle",
     "gaitlab.drivers.protocols.moticon_udp",
+    "gaitlab.video",
+    "gaitlab.video.reader",
+    "gaitlab.video.sync",
+    "gaitlab.video.synthetic",
+    "gaitlab.video.markers",
+    "gaitlab.video.angles",
+    "gaitlab.video.heel_events",
+    "gaitlab.video.export",
+    "gaitlab.video.analysis",
 ]
 # Result containers whose fields are documented under Attributes, not Parameters.
 EXAMPLES_OPTIONAL = {
