@@ -435,3 +435,32 @@ def test_record_ctrl_c_finishes_and_saves(tmp_path):
     assert "wrote" in stdout
     assert read_recording(out).n_frames > 0
     assert not journal.exists()
+
+
+def test_video_command_writes_the_outputs(tmp_path, capsys):
+    from gaitlab.video.synthetic import LegMarkers, render_clip
+
+    clip = render_clip(
+        tmp_path / "heel.mp4",
+        n_frames=30,
+        fps=30.0,
+        size=(240, 180),
+        markers=[LegMarkers(side="left", rearfoot_angle_deg=6.0)],
+    )
+    out = tmp_path / "out"
+    argv = ["video", str(clip.path), "--side", "left", "--sync", "none", "--format", "mp4"]
+    code, text, _ = run([*argv, "-o", out], capsys)
+    assert code == 0
+    assert "rearfoot angle" in text
+    csv = next(out.glob("*_tracks.csv"))
+    import pandas as pd
+
+    table = pd.read_csv(csv, comment="#")
+    assert len(table) == 30
+    angles = table[next(c for c in table.columns if "rearfoot" in c)]
+    assert abs(float(angles.median()) - 6.0) < 1.0
+    assert next(out.glob("*_annotated.mp4")).stat().st_size > 0
+    code, _, err = run([*argv, "-o", out], capsys)  # never overwritten without --force
+    assert_one_line_error(code, err, "exists")
+    code, _, err = run(["video", tmp_path / "missing.mp4", "-o", out], capsys)
+    assert_one_line_error(code, err, "missing.mp4")
