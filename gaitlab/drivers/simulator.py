@@ -666,21 +666,21 @@ class Simulator:
 
     def _connect(self) -> None:
         pty = PseudoTerminal()
-        self._pty = pty
         assert self._link is not None and self._link_dir is not None
         temporary = os.path.join(self._link_dir, "tty.new")
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         os.symlink(pty.path, temporary)
         os.replace(temporary, self._link)  # atomic: a reader never sees a half-made link
+        self._pty = pty  # published once the link points at it: pty_path and port agree
         if self.banner:
             pty.write(self.banner)
 
     def _disconnect(self) -> None:
-        pty, self._pty = self._pty, None
-        if self._link is not None:
+        if self._link is not None:  # the link goes first: pty_path and port agree
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._link)
+        pty, self._pty = self._pty, None
         if pty is not None:
             pty.close()
 
