@@ -22,7 +22,7 @@ tracking / decode, read() <= 2). The tracking accuracy against the rendered
 truth (median and worst marker error in px, frames lost) is printed too, so a
 fast but wrong tracker does not pass unnoticed.
 
-Run: ``python benchmarks/bench_video.py [--seconds 3] [--repeat 3] [--keep DIR]``.
+Run: ``python benchmarks/bench_video.py [--seconds 3] [--repeat 3] [--legs 1|2] [--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -44,13 +44,15 @@ import numpy as np
 from gaitlab.video.reader import open_clip
 from gaitlab.video.synthetic import LegMarkers, SyntheticClip, rearfoot_waveform, render_clip
 
+_LEGS = (("left", 760.0, "green", 0.0), ("right", 1160.0, "blue", 0.3))
 
-def _render(folder: Path, seconds: float, fps: float = 60.0) -> SyntheticClip:
+
+def _render(folder: Path, seconds: float, legs_n: int, fps: float = 60.0) -> SyntheticClip:
     n = round(seconds * fps)
     t = np.arange(n) / fps
     wave = np.tile(rearfoot_waveform(round(0.6 * fps)), n // round(0.6 * fps) + 1)[:n]
     legs = []
-    for side, x0, colour, phase in (("left", 760.0, "green", 0.0), ("right", 1160.0, "blue", 0.3)):
+    for side, x0, colour, phase in _LEGS[:legs_n]:
         ankle = np.column_stack(
             [x0 + 40 * np.sin(2 * np.pi * (t + phase)), 620 + 25 * np.sin(4 * np.pi * (t + phase))]
         )
@@ -93,25 +95,25 @@ def _decode_reader(path: Path) -> int:
         return sum(1 for _ in clip)
 
 
-def _tracking_hook() -> Callable[[Path], Any] | None:
+def _tracking_hook(legs_n: int) -> Callable[[Path], Any] | None:
     """Return a function tracking the benchmark's markers, or None before markers.py exists."""
     try:
         from gaitlab.video.markers import MarkerSpec, track_markers
     except ImportError:
         return None
-    specs = [MarkerSpec("left", "green"), MarkerSpec("right", "blue")]
+    specs = [MarkerSpec(side, colour) for side, _, colour, _ in _LEGS[:legs_n]]
 
     def track(path: Path) -> Any:
-        return track_markers(path, specs, expected_counts={"left": 4, "right": 4})
+        return track_markers(path, specs, expected_counts={spec.name: 4 for spec in specs})
 
     return track
 
 
-def _accuracy(tracks: Any, clip: SyntheticClip) -> str:
+def _accuracy(tracks: Any, clip: SyntheticClip, legs_n: int) -> str:
     """Median and worst distance to the truth over all markers and frames, and frames lost."""
     errors, lost = [], 0
     names = ("leg_top", "leg_bottom", "heel_top", "heel_bottom")  # top to bottom, as tracked
-    for side in ("left", "right"):
+    for side, _, _, _ in _LEGS[:legs_n]:
         for i, name in enumerate(names, start=1):
             xy = tracks.xy(f"{side}_{i}")
             truth = clip.marker_px[f"{side}_{name}"]
@@ -123,7 +125,7 @@ def _accuracy(tracks: Any, clip: SyntheticClip) -> str:
         return f"no marker found ({lost} marker-frames lost)"
     return (
         f"median {np.median(err):.2f} px, worst {err.max():.2f} px, "
-        f"{lost} of {8 * clip.n_frames} marker-frames lost"
+        f"{lost} of {4 * legs_n * clip.n_frames} marker-frames lost"
     )
 
 
@@ -139,12 +141,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="render the clip into this folder and keep it")
+    parser.add_argument(
+        "--legs", type=int, choices=(1, 2), default=2, help="legs filmed, 4 markers each"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         start = time.perf_counter()
-        clip = _render(folder, args.seconds)
+        clip = _render(folder, args.seconds, args.legs)
         render_s = time.perf_counter() - start
         size_mb = clip.path.stat().st_size / 1e6
         cases: dict[str, Callable[[], object]] = {
@@ -152,11 +157,11 @@ def main() -> None:
             "decode, cv2 grab()": lambda: _decode_grab(clip.path),
             "decode, gaitlab reader": lambda: _decode_reader(clip.path),
         }
-        track = _tracking_hook()
+        track = _tracking_hook(args.legs)
         accuracy = "gaitlab.video.markers.track_markers not available"
         if track is not None:
             cases["track markers"] = lambda: track(clip.path)
-            accuracy = _accuracy(track(clip.path), clip)  # also the warm-up of the tracker
+            accuracy = _accuracy(track(clip.path), clip, args.legs)  # also warms the tracker up
         assert _decode_read(clip.path) == clip.n_frames
         for func in cases.values():  # warm-up round
             func()
@@ -174,7 +179,8 @@ def main() -> None:
     )
     print(
         f"clip: 1920x1080, 60 fps, {clip.n_frames} frames ({args.seconds:g} s), mp4v, "
-        f"{size_mb:.1f} MB, 8 markers; rendered in {render_s:.1f} s; median of {args.repeat} runs"
+        f"{size_mb:.1f} MB, {4 * args.legs} markers; rendered in {render_s:.1f} s; "
+        f"median of {args.repeat} runs"
     )
     print()
     print("| case | time (s) | frames/s | ratio to decode (read) |")
