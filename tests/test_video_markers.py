@@ -366,3 +366,25 @@ def test_bad_input_to_track_markers():
         track_markers([frame, frame], spec, times_s=[0.0, 0.0])
     with pytest.raises(InvalidParameterError, match="search_radius_px"):
         track_markers([frame], spec, search_radius_px=0, fps_hz=30.0)
+
+
+def test_sudden_turns_and_size_changes_fall_back_to_the_window_search():
+    """Off the predicted box (a turn, a jump, a marker half hidden) the full search takes over."""
+    n = 24
+    centre = np.zeros((n, 2))
+    centre[:, 0] = 40 + 3 * np.arange(n)  # steady to the right ...
+    centre[12:, 0] = centre[11, 0] - 3 * np.arange(1, n - 11)  # ... then straight back
+    centre[:, 1] = 60.0
+    centre[18:, 1] += 25.0  # and a jump down, far outside the predicted box
+    frames = []
+    for k in range(n):
+        frame = disc(blank(), centre[k], 6.0, COLOURS_BGR["green"])
+        if k == 8:  # half the marker hidden: the area drops, the box search declines
+            frame[:, round(centre[k, 0]) :] = (40, 40, 40)
+        frames.append(frame)
+    tracks = track_markers(frames, [MarkerSpec("heel", "green")], fps_hz=60.0)
+    xy = tracks.xy("heel")
+    whole = np.arange(n) != 8
+    assert not tracks.lost[whole, 0].any()
+    np.testing.assert_allclose(xy[whole], centre[whole], atol=0.15)
+    assert xy[8, 0] < centre[8, 0] - 1.0  # the visible half's centre, not the prediction

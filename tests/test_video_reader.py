@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import struct
+import threading
 from pathlib import Path
 
 import cv2
@@ -389,3 +390,51 @@ def test_repr_and_len(tmp_path):
     assert len(clip) == 3
     clip.close()
     assert "closed" in repr(clip)
+
+
+# -- decoding ahead in a thread --------------------------------------------------------------
+
+
+def _decode_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "gaitlab-video-decode"]
+
+
+def test_prefetch_yields_the_same_frames_and_times(tmp_path):
+    noisy = _random_clip(tmp_path / "n.avi", n_frames=25)
+    with open_clip(noisy) as clip:
+        plain = list(clip.frames(step=2, grey=True))
+        ahead = list(clip.frames(step=2, grey=True, prefetch=3))
+        assert clip.n_frames == 25  # the prefetched full pass filled the time cache too
+    assert [f.index for f in ahead] == [f.index for f in plain] == list(range(0, 25, 2))
+    assert [f.time_s for f in ahead] == [f.time_s for f in plain]
+    for a, b in zip(ahead, plain, strict=True):
+        np.testing.assert_array_equal(a.image, b.image)
+    assert len({id(f.image) for f in ahead}) == len(ahead)  # no buffer reused under the caller
+    assert not _decode_threads()
+
+
+def test_prefetch_stops_its_thread_when_the_caller_stops_early(tmp_path):
+    noisy = _random_clip(tmp_path / "s.avi", n_frames=30)
+    with open_clip(noisy) as clip:
+        frames = clip.frames(prefetch=2)
+        assert next(frames).index == 0
+        assert len(_decode_threads()) == 1
+        frames.close()
+        assert not _decode_threads()
+        assert clip.read_frame(5).shape == (48, 64, 3)  # the clip is usable again
+        with pytest.raises(InvalidParameterError, match="prefetch"):
+            clip.frames(prefetch=-1)
+
+
+def test_prefetch_hands_decoding_errors_to_the_caller(tmp_path):
+    full = _random_clip(tmp_path / "full.avi", n_frames=40)
+    data = full.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    with open_clip(cut) as clip:
+        seen = []
+        with pytest.raises(DataFormatError, match="truncated or damaged"):
+            for frame in clip.frames(prefetch=4):
+                seen.append(frame.index)
+        assert seen == list(range(len(seen))) and 15 <= len(seen) < 30
+    assert not _decode_threads()

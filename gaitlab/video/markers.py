@@ -610,11 +610,16 @@ def _search_window(
 
 
 def _refine(
-    frame: Image, area: tuple[int, int, int, int], hsv_range: HsvRange, blob: Blob, step: int
+    frame: Image,
+    area: tuple[int, int, int, int],
+    hsv_range: HsvRange,
+    blob: Blob,
+    step: int,
+    pad: int | None = None,
 ) -> Blob:
     """Measure a blob found on a shrunk copy again at full resolution around its box.
 
-    In the box grown by ``step + 3`` px, the blob is the connected region of
+    In the box grown by ``pad`` px (default ``step + 3``), the blob is the connected region of
     the colour with most pixels inside the original box (a neighbour of the
     same colour reaching into the grown box is left out); its area is its
     pixel count, its position the saturation-weighted centroid
@@ -622,7 +627,7 @@ def _refine(
     """
     ax, ay, aw, ah = area
     bx, by, bw, bh = blob.bbox_px
-    pad = step + 3
+    pad = step + 3 if pad is None else pad
     x0, y0 = max(bx - pad, ax), max(by - pad, ay)
     x1, y1 = min(bx + bw + pad, ax + aw), min(by + bh + pad, ay + ah)
     hsv = cv2.cvtColor(frame[y0:y1, x0:x1], cv2.COLOR_BGR2HSV)
@@ -651,6 +656,45 @@ def _refine(
         (x0 + box[0], y0 + box[1], box[2], box[3]),
         blob.touches_edge,
     )
+
+
+def _at_prediction(
+    frame: Image,
+    area: tuple[int, int, int, int],
+    hsv_range: HsvRange,
+    track: _Track,
+    p: tuple[float, float],
+) -> Blob | None:
+    """Measure a marker seen in the last frame straight at its predicted box, if it is there.
+
+    The last frame's box, centred on the prediction and grown by a margin (a
+    quarter of its size, at least 4 px), is measured at full resolution as
+    :func:`_refine` does. The blob is accepted only when it lies inside the
+    grown box without touching its border, is within the margin of the
+    prediction and keeps its usual size (0.6 to 1.5 times): anything else
+    (a fast change of direction, a marker cut by the frame or merging with a
+    neighbour) returns None and goes to the window search. Most frames cost
+    one small measurement per marker this way.
+    """
+    w, h = track.box
+    if w < 2 or h < 2 or not math.isfinite(track.ref_area):
+        return None
+    margin = max(4, round(0.25 * max(w, h)))
+    bx, by = round(p[0] - w / 2), round(p[1] - h / 2)
+    ax, ay, aw, ah = area
+    x0, y0, x1, y1 = bx - margin, by - margin, bx + w + margin, by + h + margin
+    if x0 <= ax or y0 <= ay or x1 >= ax + aw or y1 >= ay + ah:
+        return None  # near the border of the searched area: the window search flags cut markers
+    probe = Blob(p[0], p[1], 0, (bx, by, w, h), False)
+    found = _refine(frame, area, hsv_range, probe, 0, pad=margin)
+    if not 0.6 * track.ref_area <= found.area_px <= 1.5 * track.ref_area:
+        return None
+    fx, fy, fw, fh = found.bbox_px
+    if fx <= x0 or fy <= y0 or fx + fw >= x1 or fy + fh >= y1:
+        return None
+    if abs(found.x_px - p[0]) > margin or abs(found.y_px - p[1]) > margin:
+        return None
+    return found
 
 
 # --------------------------------------------------------------------------- colours
@@ -1047,6 +1091,8 @@ _MAX_CANDIDATES = 32
 
 #: Frames a lost marker's prediction keeps moving at its last velocity.
 _COAST_FRAMES = 15
+#: Frames decoded ahead in a background thread while the tracker works (see the reader).
+_DECODE_AHEAD = 4
 
 
 @dataclasses.dataclass
@@ -1059,6 +1105,7 @@ class _Track:
     ref_area: float = math.nan
     last_reason: str = ""
     extent: float = 0.0  # largest side of the last blob's bounding box, px
+    box: tuple[int, int] = (0, 0)  # width and height of the last blob's bounding box, px
 
     def prediction(self) -> tuple[float, float] | None:
         if self.last_xy is None:
@@ -1079,8 +1126,12 @@ def _frames(
             yield from _frames(clip, None, None)
         return
     if isinstance(source, VideoClip):
-        for frame in source.frames():
-            yield frame.index, frame.time_s, frame.image
+        frames = source.frames(prefetch=_DECODE_AHEAD)
+        try:
+            for frame in frames:
+                yield frame.index, frame.time_s, frame.image
+        finally:
+            frames.close()
         return
     times = None if times_s is None else np.asarray(times_s, dtype=np.float64).ravel()
     if isinstance(source, np.ndarray) and source.ndim == 3:
@@ -1412,6 +1463,11 @@ def _step(
         cut = False
         for track, p in zip(tracks, predictions, strict=True):
             assert p is not None
+            near = _at_prediction(frame, area, hsv_range, track, p)
+            if near is not None:
+                if not any(_same(near, o) for o in blobs):
+                    blobs.append(near)
+                continue
             # A small window first (most frames), the full search radius if it misses; large
             # markers are searched on a shrunk copy and measured at full resolution.
             # Much larger blobs than this marker's usual size are something else.
@@ -1540,6 +1596,7 @@ def _update(track: _Track, blob: Blob | None, reason: str) -> None:
         track.velocity = (0.0, 0.0)
     track.last_xy = blob.xy
     track.extent = float(max(blob.bbox_px[2], blob.bbox_px[3]))
+    track.box = (blob.bbox_px[2], blob.bbox_px[3])
     track.frames_lost = 0
     track.seen_last_frame = True
     if math.isnan(track.ref_area):
