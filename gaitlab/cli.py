@@ -16,6 +16,7 @@ import math
 import os
 import sys
 import time
+from datetime import date
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -458,6 +459,46 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     ).items():
         note(path, what)
 
+    print("8. reports (gaitlab report): the visit's PDF and HTML, in English and in French")
+    from gaitlab.reports.document import PatientInfo
+    from gaitlab.reports.exam_report import ExamInput, exam_report
+
+    visit = [
+        ExamInput(
+            recording=trials[name].recording,
+            result=results[name],
+            exam="static" if name.startswith("static") else "dynamic",
+            name=name,
+            condition=str(trials[name].recording.metadata.get("condition", "")),
+            method="static_exam" if name.startswith("static") else "dynamic_exam",
+        )
+        for name in ("static_eyes_open", "static_eyes_closed", "walkway")
+    ]
+    patient = PatientInfo(
+        name="Demo Patient",
+        patient_id="DEMO-0001",
+        birth_date=date(1984, 5, 17),
+        sex="female",
+        practitioner="gaitlab demo",
+        device="synthetic mat (gaitlab.synth)",
+        exam_date=date(2026, 11, 21),
+    )
+    advice = {
+        "en": "Example text: the podiatrist's recommendations for the care team go here.",
+        "fr": "Texte d'exemple : les recommandations du podologue pour l'équipe soignante.",
+    }
+    for lang, suffixes in (("en", (".pdf", ".html")), ("fr", (".pdf", ".html"))):
+        report = exam_report(
+            visit, lang=lang, patient=patient, video=video, recommendations=[advice[lang]]
+        )
+        for suffix in suffixes:
+            path = report.save(out / f"report_{lang}{suffix}", force=True)
+            note(path, f"podiatry report ({lang}, {path.stat().st_size / 1e3:.0f} kB)")
+    summary = exam_report(
+        visit, lang="fr", patient=patient, anonymize=True, summary_only=True
+    ).save(out / "summary_care_team_fr_anonymized.pdf", force=True)
+    note(summary, "one-page summary for the care team (French, anonymised)")
+
     print(f"done: {len(written)} files in {out}/")
     return EXIT_OK
 
@@ -590,6 +631,76 @@ def _cmd_live(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _marker_colours(text: str) -> Any:
+    """``--markers``: one colour for the four markers, or four colours top to bottom."""
+    if "," not in text:
+        return text
+    roles = ("leg_top", "leg_bottom", "heel_top", "heel_bottom")
+    colours = text.split(",")
+    if len(colours) != len(roles):
+        raise GaitlabError(
+            f"--markers: give one colour or four (leg top, leg bottom, heel top, heel "
+            f"bottom), got {len(colours)}: {text!r}"
+        )
+    return dict(zip(roles, colours, strict=True))
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from gaitlab.reports.exam_report import exam_report, patient_from_metadata, prepare_exams
+
+    outputs = [Path(o) for o in args.output]
+    for out in outputs:  # before the work, so it is not done for nothing
+        if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+            raise GaitlabError(f"{out}: a report must end in .pdf or .html, got {out.suffix!r}")
+        check_output(out, args.force)
+    if len(set(outputs)) != len(outputs):
+        raise GaitlabError("the same output file is given twice")
+    recordings = [read_recording(path) for path in args.files]
+    exams = prepare_exams(
+        recordings,
+        names=[Path(path).name for path in args.files],
+        body_weight_n=args.body_weight_n,
+        threshold_kpa=args.threshold_kpa,
+        preset=args.preset,
+    )
+    for exam in exams:
+        print(f"{exam.name}: {exam.method} ({exam.reason})")
+    video = None
+    if args.video:
+        from gaitlab.video.analysis import analyze_clip
+
+        video = analyze_clip(
+            args.video,
+            markers=_marker_colours(args.video_markers),
+            side=args.video_side,
+            pressure=args.video_pressure,
+            sync="auto" if args.video_pressure else None,
+        )
+        print(f"{args.video}: {video.n_stances} stance phase(s)")
+    patient = patient_from_metadata(
+        recordings,
+        name=args.name,
+        patient_id=args.patient_id,
+        birth_date=args.birth_date,
+        sex=args.sex,
+        practitioner=args.practitioner,
+        exam_date=args.exam_date,
+    )
+    report = exam_report(
+        exams,
+        lang=args.lang,
+        patient=patient,
+        anonymize=args.anonymize,
+        summary_only=args.summary_only,
+        recommendations=args.recommendation or (),
+        video=video,
+    )
+    for out in outputs:
+        path = report.save(out, force=args.force)
+        print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
+    return EXIT_OK
+
+
 def _cmd_video(args: argparse.Namespace) -> int:
     from gaitlab.video.analysis import analyze_clip, export_clip_analysis
 
@@ -599,19 +710,9 @@ def _cmd_video(args: argparse.Namespace) -> int:
         sync = args.offset_s
     elif args.sync == "none":
         sync = None
-    markers: Any = args.markers
-    if "," in markers:  # one colour per role, top to bottom
-        roles = ("leg_top", "leg_bottom", "heel_top", "heel_bottom")
-        colours = markers.split(",")
-        if len(colours) != len(roles):
-            raise GaitlabError(
-                f"--markers: give one colour or four (leg top, leg bottom, heel top, heel "
-                f"bottom), got {len(colours)}: {markers!r}"
-            )
-        markers = dict(zip(roles, colours, strict=True))
     result = analyze_clip(
         args.clip,
-        markers=markers,
+        markers=_marker_colours(args.markers),
         side=args.side,
         pressure=args.pressure,
         sync=sync,
@@ -685,6 +786,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset", metavar="NAME", help="static: afp or ispgr; insoles: a gait event preset"
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing output")
+
+    p = command(
+        "report",
+        _cmd_report,
+        "write the podiatry report (PDF or HTML, English or French) of one visit's recordings",
+    )
+    p.add_argument("files", nargs="+", metavar="REC", help="recordings (static and/or dynamic)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        action="append",
+        metavar="OUT",
+        help="report.pdf or report.html (repeatable: both from one analysis)",
+    )
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="default: en")
+    p.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="leave out the name, date of birth and patient ID (the age stays)",
+    )
+    p.add_argument(
+        "--summary-only", action="store_true", help="only the one-page summary for the care team"
+    )
+    p.add_argument("--name", help="patient name (default: the recordings' metadata)")
+    p.add_argument("--patient-id", help="patient or file number")
+    p.add_argument("--birth-date", metavar="YYYY-MM-DD", help="date of birth")
+    p.add_argument("--sex", choices=("female", "male"))
+    p.add_argument("--practitioner", help="podiatrist's name")
+    p.add_argument("--exam-date", metavar="YYYY-MM-DD", help="default: the recording's start")
+    p.add_argument(
+        "--recommendation",
+        action="append",
+        metavar="TEXT",
+        help="the podiatrist's recommendation for the care team (repeatable: one paragraph each)",
+    )
+    p.add_argument("--body-weight-n", type=float, metavar="N", help="for values in %% body weight")
+    p.add_argument("--threshold-kpa", type=float, default=0.0, metavar="KPA")
+    p.add_argument("--preset", metavar="NAME", help="static: afp or ispgr; insoles: event preset")
+    p.add_argument("--video", metavar="CLIP", help="a gait clip from behind: adds the video page")
+    p.add_argument("--video-side", choices=("right", "left"), default="right")
+    p.add_argument("--video-markers", default="green", help="as gaitlab video --markers")
+    p.add_argument("--video-pressure", metavar="REC", help="recording to sync the clip with")
+    p.add_argument("--force", action="store_true", help="overwrite existing reports")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")
     p.add_argument("files", nargs="+", metavar="FILE")
