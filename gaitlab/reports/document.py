@@ -255,7 +255,9 @@ class Table:
     """A table of values with a header row, a caption above and footnotes below.
 
     The first column is left-aligned (row labels), the others right-aligned
-    (numbers). Long tables split across PDF pages with the header repeated.
+    (numbers), unless ``numeric=False`` (a table of text: every column
+    left-aligned). Long tables split across PDF pages with the header
+    repeated.
 
     Parameters
     ----------
@@ -269,6 +271,8 @@ class Table:
     notes : tuple of str
         Footnotes printed under the table (sources of ranges, definitions used),
         after the numbered notes of the cells.
+    numeric : bool, default True
+        Whether the columns after the first hold numbers (right-aligned).
 
     Raises
     ------
@@ -286,6 +290,7 @@ class Table:
     rows: tuple[tuple[Cell | str, ...], ...] = ()
     caption: str = ""
     notes: tuple[str, ...] = ()
+    numeric: bool = True
 
     def __post_init__(self) -> None:
         columns = _tuple_of("Table.columns", self.columns)

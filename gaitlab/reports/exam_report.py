@@ -179,6 +179,22 @@ _SWAY = (
     "mean_frequency_hz",
 )
 _SIDES = ("left", "right")
+#: Measures of the asymmetry chart: one per aspect of the step (the table lists them all).
+_ASYMMETRY_CHART = (
+    "step_length_mm",
+    "foot_progression_deg",
+    "step_time_s",
+    "stance_time_s",
+    "swing_time_s",
+    "stance_pct_stride",
+    "peak_force_n",
+    "loading_rate_n_s",
+    "impulse_n_s",
+    "gait_line_length_mm",
+    "gait_line_width_mm",
+    "arch_index",
+    "cpei_pct",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,6 +219,8 @@ class ExamInput:
         ``'gait_events'``).
     reason : str
         Why that exam was chosen.
+    body_weight_n : float or None
+        The body weight the analysis was given, N.
     """
 
     recording: Recording
@@ -212,6 +230,7 @@ class ExamInput:
     condition: str = ""
     method: str = ""
     reason: str = ""
+    body_weight_n: float | None = None
 
 
 def prepare_exams(
@@ -270,6 +289,7 @@ def prepare_exams(
                 condition=condition if isinstance(condition, str) else "",
                 method=choice.method,
                 reason=choice.reason,
+                body_weight_n=body_weight_n,
             )
         )
     return out
@@ -425,15 +445,17 @@ def _unit_key(unit: str) -> str:
     }[unit]
 
 
-def _figure(
-    blocks: list[Block], what: str, make: Any, *, caption: str, width_mm: float = 170.0
-) -> None:
-    """Add a figure; a figure that cannot be drawn is logged and left out, not fatal."""
+def _figure(blocks: list[Block], what: str, make: Any, *, caption: str) -> None:
+    """Add a figure at the size it was drawn for (its text prints at its font size).
+
+    A figure that cannot be drawn is logged and left out, not fatal.
+    """
     try:
         fig = make()
     except Exception as error:  # noqa: BLE001 - one figure must not cost the whole report
         logger.warning("figure %s left out: %s", what, error)
         return
+    width_mm = min(25.4 * float(fig.get_figwidth()), 170.0)
     blocks.append(FigureBlock.from_figure(fig, caption=caption, width_mm=width_mm, alt=caption))
 
 
@@ -456,32 +478,40 @@ def _has_feet(result: StaticExam) -> bool:
 
 
 def _load_table(w: _Writer, exams: Sequence[ExamInput], names: Sequence[str]) -> Table:
-    """Load shares, one column per trial."""
+    """Load shares: a row per foot, and per trial the foot's share, its forefoot and rearfoot."""
     t = w.t
+    columns: list[str] = [""]
+    for name in names:
+        for what in ("load_total", "load_forefoot", "load_rearfoot"):
+            label = t(f"report.static.{what}")
+            columns.append(f"{label} ({name})" if len(names) > 1 else label)
     rows: list[tuple[str | Cell, ...]] = []
-    lines = [
-        ("left", "load_total", "left_load_pct", "left_load_pct"),
-        ("right", "load_total", "right_load_pct", "right_load_pct"),
-        ("left", "load_forefoot", "forefoot_load_pct_left", None),
-        ("left", "load_rearfoot", "rearfoot_load_pct_left", None),
-        ("right", "load_forefoot", "forefoot_load_pct_right", None),
-        ("right", "load_rearfoot", "rearfoot_load_pct_right", None),
-        ("both", "load_forefoot", "forefoot_load_pct", "forefoot_load_pct"),
-        ("both", "load_rearfoot", "rearfoot_load_pct", "rearfoot_load_pct"),
-    ]
-    for side, what, attr, metric in lines:
-        label = f"{t(f'report.side.{side}')}, {t(f'report.static.{what}').lower()}"
-        cells: list[str | Cell] = [label]
+    for side in (*_SIDES, "both"):
+        cells: list[str | Cell] = [t(f"report.side.{side}")]
         for exam in exams:
             result = exam.result
             assert isinstance(result, StaticExam)
-            value = getattr(result, attr)
-            cells.append(
-                w.cell("load_pct", value, metric=metric) if metric else Cell(w.value("load_pct", value))
-            )
+            if side == "both":
+                parts = [
+                    (100.0, None),
+                    (result.forefoot_load_pct, "forefoot_load_pct"),
+                    (result.rearfoot_load_pct, "rearfoot_load_pct"),
+                ]
+            else:
+                parts = [
+                    (getattr(result, f"{side}_load_pct"), f"{side}_load_pct"),
+                    (getattr(result, f"forefoot_load_pct_{side}"), None),
+                    (getattr(result, f"rearfoot_load_pct_{side}"), None),
+                ]
+            for value, metric in parts:
+                cells.append(
+                    w.cell("load_pct", value, metric=metric)
+                    if metric
+                    else Cell(w.value("load_pct", value))
+                )
         rows.append(tuple(cells))
     return Table(
-        columns=("", *names),
+        columns=tuple(columns),
         rows=tuple(rows),
         caption=t("report.static.load_caption"),
         notes=(t("report.static.load_note"),),
@@ -596,23 +626,33 @@ def _static_section(
             "static pressure",
             lambda: figures.plot_static_pressure(first.recording, result, lang=t.lang),
             caption=t("report.static.pressure_caption", trial=names[0]),
-            width_mm=120.0,
         )
     feet = [e for e in exams if _has_feet(e.result)]  # type: ignore[arg-type]
     if feet:
         blocks.append(_load_table(w, feet, [_trial(t, e) for e in feet]))
+    _figure(
+        blocks,
+        "stabilogram",
+        lambda: figures.plot_stabilogram(
+            [e.result for e in exams],  # type: ignore[misc]
+            labels=names if len(exams) > 1 else None,
+            lang=t.lang,
+        ),
+        caption=t("report.static.stabilogram_caption", trial=", ".join(names)),
+    )
     quotients = None
     if romberg is not None:
         eo, ec = romberg[0].result, romberg[1].result
         assert isinstance(eo, StaticExam) and isinstance(ec, StaticExam)
         quotients = romberg_quotient(eo.sway, ec.sway)
+    blocks.append(_sway_table(w, exams, names, quotients))
+    if romberg is not None:
         blocks.append(Paragraph(t("report.romberg.intro")))
         _figure(
             blocks,
             "romberg",
             lambda: figures.plot_romberg(eo, ec, lang=t.lang),
             caption=t("report.romberg.figure_caption"),
-            width_mm=140.0,
         )
     else:
         for exam in exams:
@@ -621,17 +661,7 @@ def _static_section(
                 "sway",
                 lambda exam=exam: figures.plot_sway(exam.result, lang=t.lang),
                 caption=t("report.static.sway_figure_caption", trial=_trial(t, exam)),
-                width_mm=90.0,
             )
-    blocks.append(_sway_table(w, exams, names, quotients))
-    for exam in exams:
-        _figure(
-            blocks,
-            "stabilogram",
-            lambda exam=exam: figures.plot_stabilogram(exam.result, lang=t.lang),
-            caption=t("report.static.stabilogram_caption", trial=_trial(t, exam)),
-            width_mm=150.0,
-        )
     return Section(t("report.static.title"), tuple(blocks), new_page=True)
 
 
@@ -645,8 +675,9 @@ def _per_foot_rows(
     available = {(r.measure, r.side): r for r in result.per_foot.rows}
     for name in measures:
         cells: list[str | Cell] = [w.label(name)]
-        if not any((name, side) in available for side in _SIDES):
-            continue
+        rows_of = [available.get((name, side)) for side in _SIDES]
+        if not any(r is not None and math.isfinite(r.mean) for r in rows_of):
+            continue  # not measured on this recording
         for side in _SIDES:
             row = available.get((name, side))
             if row is None or not math.isfinite(row.mean):
@@ -681,21 +712,29 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
             style="lead",
         )
     ]
+    index_rows = _per_foot_rows(w, result, _INDICES, {"width": "extent"})
+    if index_rows:
+        blocks.append(
+            Table(
+                columns=(t("report.table.measure"), t("report.side.left"), t("report.side.right")),
+                rows=tuple(index_rows),
+                caption=t("report.dynamic.indices_caption"),
+                notes=(t("report.dynamic.indices_note"),),
+            )
+        )
     if isinstance(recording, PressureRecording):
         _figure(
             blocks,
             "feet peak pressure",
             lambda: figures.plot_feet_peak_pressure(recording, result, lang=t.lang),
             caption=t("report.dynamic.peak_caption", scheme=result.region_scheme),
-            width_mm=130.0,
         )
-    _figure(
-        blocks,
-        "force curves",
-        lambda: figures.plot_force_curves(result, lang=t.lang),
-        caption=t("report.dynamic.force_caption"),
-        width_mm=125.0,
-    )
+        _figure(
+            blocks,
+            "force curves",
+            lambda: figures.plot_force_curves(result, recording=recording, lang=t.lang),
+            caption=t("report.dynamic.force_caption"),
+        )
     definition = {"step_width": st.step_width, "event_timing": st.event_timing}
     rows = [
         (
@@ -713,28 +752,26 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
             "",
         ),
     ]
-    spatio = Table(
+    force_measures = _FORCE_BW if math.isfinite(result.body_weight_n) else _FORCE_N
+    force_rows = _per_foot_rows(
+        w,
+        result,
+        (*force_measures, "loading_rate_n_s", "gait_line_length_mm", "gait_line_width_mm"),
+        {},
+    )
+    gait = Table(
         columns=(t("report.table.measure"), t("report.side.left"), t("report.side.right")),
-        rows=tuple(rows) + tuple(_per_foot_rows(w, result, _SPATIOTEMPORAL, definition)),
+        rows=(
+            *rows,
+            *_per_foot_rows(w, result, _SPATIOTEMPORAL, definition),
+            *force_rows,
+        ),
         caption=t("report.dynamic.spatiotemporal_caption"),
         notes=(t("report.table.mean_sd_note"),),
     )
-    force_measures = _FORCE_BW if math.isfinite(result.body_weight_n) else _FORCE_N
-    force = Table(
-        columns=(t("report.table.measure"), t("report.side.left"), t("report.side.right")),
-        rows=tuple(
-            _per_foot_rows(
-                w,
-                result,
-                (*force_measures, "loading_rate_n_s", "gait_line_length_mm", "gait_line_width_mm"),
-                {},
-            )
-        ),
-        caption=t("report.dynamic.force_table_caption"),
-        notes=(t("report.table.mean_sd_note"),),
-    )
-    blocks.extend([spatio, force])
-    sections = [Section(_title(t, exam), tuple(blocks), new_page=True)]
+    blocks.append(gait)
+    # The exam flows on from the page before: the indices table fills the end of that page.
+    sections = [Section(_title(t, exam), tuple(blocks))]
 
     # Regions and indices.
     more: list[Block] = []
@@ -754,23 +791,12 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
                 notes=(t("report.dynamic.regions_note"),),
             )
         )
-    index_rows = _per_foot_rows(w, result, _INDICES, {"width": "extent"})
-    if index_rows:
-        more.append(
-            Table(
-                columns=(t("report.table.measure"), t("report.side.left"), t("report.side.right")),
-                rows=tuple(index_rows),
-                caption=t("report.dynamic.indices_caption"),
-                notes=(t("report.dynamic.indices_note"),),
-            )
-        )
     if result.symmetry is not None:
         _figure(
             more,
             "asymmetry",
-            lambda: figures.plot_asymmetry(result, lang=t.lang),
+            lambda: figures.plot_asymmetry(result, lang=t.lang, measures=_ASYMMETRY_CHART),
             caption=t("report.dynamic.asymmetry_caption"),
-            width_mm=120.0,
         )
         flagged = [
             (
@@ -874,7 +900,9 @@ def _events_section(w: _Writer, exam: ExamInput) -> Section:
     _figure(
         blocks,
         "insole forces",
-        lambda: figures.plot_insole_forces(exam.recording, result, lang=t.lang),
+        lambda: figures.plot_insole_forces(
+            exam.recording, result, lang=t.lang, body_weight_n=exam.body_weight_n
+        ),
         caption=t("report.events.force_caption"),
     )
     return Section(_title(t, exam), tuple(blocks), new_page=True)
@@ -1217,8 +1245,21 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
             settings.append((items, [_title(t, exam)]))
         else:
             settings[same][1].append(_title(t, exam))
-    for items, titles in settings:
-        blocks.append(KeyValues(tuple(items), caption=", ".join(titles)))
+    # One table: a column per group of trials analysed alike, a row per setting.
+    labels = list(dict.fromkeys(label for items, _ in settings for label, _ in items))
+    rows = []
+    for label in labels:
+        row: list[str | Cell] = [label]
+        for items, _ in settings:
+            row.append(dict(items).get(label, ""))
+        rows.append(tuple(row))
+    blocks.append(
+        Table(
+            columns=(t("report.methods.setting"), *(", ".join(titles) for _, titles in settings)),
+            rows=tuple(rows),
+            numeric=False,
+        )
+    )
     if video is not None:
         blocks.append(
             KeyValues(
@@ -1232,10 +1273,7 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
     references = [t(f"report.references.{key}") for key in _references(exams, video)]
     references += [f"{short}: {full}" for short, full in w.sources.items()]
     blocks.append(
-        Table(
-            columns=(t("report.methods.references"),),
-            rows=tuple((ref,) for ref in references),
-        )
+        Paragraph(f"{t('report.methods.references')}: {' · '.join(references)}", style="note")
     )
     blocks.append(Paragraph(t("report.methods.norms_note"), style="note"))
     return Section(t("report.methods.title"), tuple(blocks))

@@ -104,7 +104,7 @@ _TICK_PT = 7.0
 _SMALL_PT = 6.5
 _TITLE_PT = 8.5
 _FULL_WIDTH_IN = 6.5  # ~165 mm: a full-width report figure drawn at its printed size
-_CURVES_SIZE_IN = (5.0, 3.0)  # force curves, shown ~125 mm wide
+_CURVES_SIZE_IN = (4.6, 2.3)  # force curves, shown ~117 mm wide
 
 #: Stance is resampled to 0, 1, ..., 100 % (101 points).
 _STANCE_PCT = np.linspace(0.0, 100.0, 101)
@@ -458,7 +458,7 @@ def plot_static_pressure(
     image = recording.pressure_kpa.mean(axis=0, dtype=np.float64)
     top = float(image.max()) if image.max() > 0 else 1.0
 
-    fig = Figure(figsize=(5.0, 4.5), layout="constrained")
+    fig = Figure(figsize=(4.3, 3.3), layout="constrained")
     ax = fig.add_subplot()
     mappable = _draw_pressure(ax, layout, image, vmax_kpa=top)
     if exam.kind == "mat" and isinstance(layout, GridLayout):
@@ -655,7 +655,7 @@ def plot_sway(exam: StaticExam, *, lang: str = "en") -> Figure:
     """
     _check_static(exam)
     t = Translator(lang)
-    fig = Figure(figsize=(3.9, 4.4), layout="constrained")
+    fig = Figure(figsize=(3.6, 4.0), layout="constrained")
     ax = fig.add_subplot()
     label = t(
         "figures.sway.with_area",
@@ -667,19 +667,29 @@ def plot_sway(exam: StaticExam, *, lang: str = "en") -> Figure:
     return fig
 
 
-def plot_stabilogram(exam: StaticExam, *, lang: str = "en") -> Figure:
+def plot_stabilogram(
+    exam: StaticExam | Sequence[StaticExam],
+    *,
+    labels: Sequence[str] | None = None,
+    lang: str = "en",
+) -> Figure:
     """Draw the stabilogram: medio-lateral and antero-posterior COP over time.
 
     Two stacked axes share the time axis (s from the first frame) and one mm
     scale, so the two directions compare at a glance. Each series is the COP
     in the ISPGR frame centred on its mean (as in :func:`plot_sway`); frames
-    without load are gaps. Each axes notes the RMS and range of its direction
-    (``exam.sway``).
+    without load are gaps. Several exams (eyes open and closed, say) are
+    overlaid on the same axes, each in its own shade and named in a legend,
+    so their sway compares at the same scale. Each axes notes the RMS and
+    range of its direction (``exam.sway``) for every exam.
 
     Parameters
     ----------
-    exam : StaticExam
-        The static exam.
+    exam : StaticExam or sequence of StaticExam
+        The static exam, or several to overlay.
+    labels : sequence of str, optional
+        A legend label per exam (needed with several exams to tell them
+        apart; default none).
     lang : {'en', 'fr'}
         Language of the text.
 
@@ -695,42 +705,62 @@ def plot_stabilogram(exam: StaticExam, *, lang: str = "en") -> Figure:
     >>> fig = plot_stabilogram(exam, lang="fr")
     >>> [ax.get_ylabel() for ax in fig.axes], fig.axes[1].get_xlabel()
     (['ML, droite + (mm)', 'AP, avant + (mm)'], 'Temps (s)')
+    >>> closed = static_exam(static_standing(duration_s=2.0, rows=70, cols=60, eyes="closed").recording)
+    >>> fig = plot_stabilogram([exam, closed], labels=["eyes open", "eyes closed"])
+    >>> len(fig.axes[0].lines), [text.get_text() for text in fig.legends[0].get_texts()]
+    (3, ['eyes open', 'eyes closed'])
     """
-    _check_static(exam)
+    exams = [exam] if isinstance(exam, StaticExam) else list(exam)
+    if not exams:
+        raise InvalidParameterError("plot_stabilogram needs at least one exam")
+    for k, each in enumerate(exams):
+        _check_static(each, f"exam[{k}]" if len(exams) > 1 else "exam")
+    if labels is not None and len(labels) != len(exams):
+        raise InvalidParameterError(f"got {len(labels)} labels for {len(exams)} exams")
     t = Translator(lang)
-    centred = _centred_cop(exam)
-    time = exam.timestamps_s - exam.timestamps_s[0]
-    fig = Figure(figsize=(_FULL_WIDTH_IN, 3.6), layout="constrained")
+    centred = [_centred_cop(each) for each in exams]
+    times = [each.timestamps_s - each.timestamps_s[0] for each in exams]
+    # Darker for later exams: eyes open in a light shade, eyes closed in the usual dark grey.
+    shades = [_PATH_COLOUR] if len(exams) == 1 else ["#8fa8c8", _PATH_COLOUR, "#b35806", "#542788"]
+    fig = Figure(figsize=(_FULL_WIDTH_IN, 2.8), layout="constrained")
     ax_ml, ax_ap = fig.subplots(2, 1, sharex=True)
-    reach = float(np.nanmax(np.abs(centred))) if np.isfinite(centred).any() else 1.0
+    finite = [c for c in centred if np.isfinite(c).any()]
+    reach = max((float(np.nanmax(np.abs(c))) for c in finite), default=1.0)
     limit = 1.15 * max(reach, 1.0)
-    s = exam.sway
-    rows = (
-        (ax_ml, centred[:, 0], "figures.axis.ml_short_mm", s.rms_ml_mm, s.range_ml_mm),
-        (ax_ap, centred[:, 1], "figures.axis.ap_short_mm", s.rms_ap_mm, s.range_ap_mm),
-    )
-    for ax, values, key, rms, span in rows:
+    for ax, column, key in (
+        (ax_ml, 0, "figures.axis.ml_short_mm"),
+        (ax_ap, 1, "figures.axis.ap_short_mm"),
+    ):
         ax.axhline(0.0, color="0.8", linewidth=0.5, zorder=0)
-        ax.plot(time, values, color=_PATH_COLOUR, linewidth=0.7)
+        lines = []
+        for k, each in enumerate(exams):
+            colour = shades[k % len(shades)]
+            (line,) = ax.plot(times[k], centred[k][:, column], color=colour, linewidth=0.7)
+            lines.append(line)
+            direction = "ml" if column == 0 else "ap"
+            stats = t(
+                "figures.stabilogram.stats",
+                rms=t.number(getattr(each.sway, f"rms_{direction}_mm"), 1, unit="mm"),
+                range=t.number(getattr(each.sway, f"range_{direction}_mm"), 1, unit="mm"),
+            )
+            ax.text(
+                0.995,
+                0.97 - 0.11 * k,
+                stats,
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=_SMALL_PT,
+                color=colour if len(exams) > 1 else _TEXT_GREY,
+            )
         ax.set_ylim(-limit, limit)
         _style(ax, grid="y")
         _labels(ax, ylabel=t(key))
-        stats = t(
-            "figures.stabilogram.stats",
-            rms=t.number(rms, 1, unit="mm"),
-            range=t.number(span, 1, unit="mm"),
-        )
-        ax.text(
-            0.995,
-            0.97,
-            stats,
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=_SMALL_PT,
-            color=_TEXT_GREY,
-        )
-    ax_ap.set_xlim(float(time[0]), float(time[-1]))
+    if labels is not None:
+        fig.legend(lines, list(labels), loc="outside lower center", ncols=len(exams), frameon=False,
+                   fontsize=_SMALL_PT)  # fmt: skip
+    end = max(float(each[-1]) for each in times)
+    ax_ap.set_xlim(0.0, end)
     _labels(ax_ap, xlabel=t("figures.axis.time_s"))
     return fig
 
@@ -771,7 +801,7 @@ def plot_romberg(eyes_open: StaticExam, eyes_closed: StaticExam, *, lang: str = 
     limit = _sway_limit(exams)
     names = [_ellipse_name(e, t) for e in exams]
     same = names[0] == names[1]
-    fig = Figure(figsize=(_FULL_WIDTH_IN, 3.9), layout="constrained")
+    fig = Figure(figsize=(5.6, 3.2), layout="constrained")
     axes = fig.subplots(1, 2, sharex=True, sharey=True)
     handles: list[Any] = []
     for ax, exam, name, key in zip(
@@ -1061,7 +1091,7 @@ def plot_feet_peak_pressure(
     top = max(float(f.image.max()) for f in feet.values() if f.image is not None)
     norm = Normalize(vmin=0.0, vmax=top if top > 0 else 1.0)
 
-    fig = Figure(figsize=(_FULL_WIDTH_IN * 0.8, 5.2), layout="constrained")
+    fig = Figure(figsize=(4.3, 4.3), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     mappable: ScalarMappable | None = None
     handles: list[Any] = []
@@ -1418,7 +1448,13 @@ def plot_insole_forces(
 # -- asymmetry -----------------------------------------------------------------------------------
 
 
-def plot_asymmetry(exam: DynamicExam, *, lang: str = "en", threshold_pct: float = 15.0) -> Figure:
+def plot_asymmetry(
+    exam: DynamicExam,
+    *,
+    lang: str = "en",
+    threshold_pct: float = 15.0,
+    measures: Sequence[str] | None = None,
+) -> Figure:
     """Draw the left/right symmetry index of every measure as horizontal bars.
 
     One bar per row of ``exam.symmetry`` (the per-foot means of
@@ -1434,9 +1470,12 @@ def plot_asymmetry(exam: DynamicExam, *, lang: str = "en", threshold_pct: float 
     exam : DynamicExam
         The dynamic exam.
     lang : {'en', 'fr'}
-        Language of the text (measure names from ``figures.measure.<name>``).
+        Language of the text (measure names from ``measures.<name>``).
     threshold_pct : float
         Half-width of the band, % (15 %: the usual inter-limb flag).
+    measures : sequence of str, optional
+        Only these measures of the table, in this order (default all);
+        names the table does not have are skipped.
 
     Returns
     -------
@@ -1464,15 +1503,22 @@ def plot_asymmetry(exam: DynamicExam, *, lang: str = "en", threshold_pct: float 
         why = exam.unavailable.get("symmetry", "one foot only")
         raise InvalidParameterError(f"the exam has no left/right symmetry table: {why}")
     t = Translator(lang)
+    rows = list(range(len(table.metrics)))
+    if measures is not None:
+        where = {m: k for k, m in enumerate(table.metrics)}
+        rows = [where[m] for m in measures if m in where]
+        if not rows:
+            raise InvalidParameterError(f"none of the measures {list(measures)} is in the table")
     names = [
-        t(f"figures.measure.{m}") if t.has(f"figures.measure.{m}") else m for m in table.metrics
+        t(f"measures.{m}") if t.has(f"measures.{m}") else m
+        for m in (table.metrics[k] for k in rows)
     ]
-    values = np.asarray(table.si_pct, dtype=np.float64)
+    values = np.asarray(table.si_pct, dtype=np.float64)[rows]
     n = len(names)
     y = np.arange(n)
     finite = np.isfinite(values)
     outside = finite & (np.abs(np.where(finite, values, 0.0)) >= threshold)
-    fig = Figure(figsize=(_FULL_WIDTH_IN, 1.1 + 0.21 * n), layout="constrained")
+    fig = Figure(figsize=(4.8, 0.9 + 0.17 * n), layout="constrained")
     ax = fig.add_subplot()
     band_text = t("figures.asymmetry.band", threshold=t.number(threshold, 0, unit="%"))
     ax.axvspan(-threshold, threshold, color=_BAND_GREY, linewidth=0, zorder=0)

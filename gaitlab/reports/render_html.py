@@ -133,6 +133,7 @@ def _block_view(block: Any, t: Translator) -> dict[str, Any]:
             "footnotes": [(number, note) for note, number in marks.items()],
             "notes": block.notes,
             "legend": _legend(cells, t),
+            "numeric": block.numeric,
         }
     if isinstance(block, KeyValues):
         items = block.cell_items()

@@ -232,11 +232,11 @@ class _Styles:
             alignment=TA_CENTER,
             spaceBefore=3,
         )
-        self.cell = style("cell", fontSize=8.5, leading=10.5)
-        self.cell_right = style("cell_right", fontSize=8.5, leading=10.5, alignment=TA_RIGHT)
-        self.head = style("head", fontName=bold, fontSize=8.5, leading=10.5)
+        self.cell = style("cell", fontSize=8.5, leading=10)
+        self.cell_right = style("cell_right", fontSize=8.5, leading=10, alignment=TA_RIGHT)
+        self.head = style("head", fontName=bold, fontSize=8.5, leading=10)
         self.head_right = style(
-            "head_right", fontName=bold, fontSize=8.5, leading=10.5, alignment=TA_RIGHT
+            "head_right", fontName=bold, fontSize=8.5, leading=10, alignment=TA_RIGHT
         )
         self.footnote = style("footnote", fontSize=7.5, leading=9.5, textColor=_MUTED)
         self.label = style("label", fontSize=8.5, leading=10.5, textColor=_MUTED)
@@ -396,7 +396,9 @@ def _table(block: Table, t: Translator, styles: _Styles, width: float) -> list[F
     widths = _column_widths(texts, width, FONT, 8.5)
     data: list[list[Flowable]] = [
         [
-            RLParagraph(_markup(name), styles.head if k == 0 else styles.head_right)
+            RLParagraph(
+                _markup(name), styles.head if k == 0 or not block.numeric else styles.head_right
+            )
             for k, name in enumerate(block.columns)
         ]
     ]
@@ -404,8 +406,8 @@ def _table(block: Table, t: Translator, styles: _Styles, width: float) -> list[F
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
         ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
         ("LINEABOVE", (0, 0), (-1, 0), 0.8, _ACCENT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, _ACCENT),
@@ -417,7 +419,10 @@ def _table(block: Table, t: Translator, styles: _Styles, width: float) -> list[F
         line = []
         for k, cell in enumerate(row):
             line.append(
-                RLParagraph(_cell_markup(cell, marks), styles.cell if k == 0 else styles.cell_right)
+                RLParagraph(
+                    _cell_markup(cell, marks),
+                    styles.cell if k == 0 or not block.numeric else styles.cell_right,
+                )
             )
             if cell.flag:
                 commands.append(("BACKGROUND", (k, i), (k, i), _FLAG_BG[cell.flag]))
@@ -445,8 +450,8 @@ def _key_values(block: KeyValues, t: Translator, styles: _Styles, width: float) 
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.4),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, _LIGHT_RULE),
     ]
     for i, (label, cell) in enumerate(items):
@@ -572,9 +577,8 @@ def _section(
     page_break: Callable[[], None],
 ) -> list[Flowable]:
     style = styles.h2 if section.level == 1 else styles.h3
-    out: list[Flowable] = [
-        _Heading(section.title, style, outline=section.title, level=section.level - 1)
-    ]
+    heading = _Heading(section.title, style, outline=section.title, level=section.level - 1)
+    out: list[Flowable] = []
     for block in section.blocks:
         if isinstance(block, Paragraph):
             out.append(RLParagraph(_markup(block.text), getattr(styles, block.style)))
@@ -588,7 +592,14 @@ def _section(
             out += _callout(block, t, styles, width)
         elif isinstance(block, PageBreak):
             out.append(RLPageBreak())
-    return out
+        if len(section.blocks) and block is section.blocks[0]:
+            # A heading never ends a page: it moves with the first block that follows it.
+            # (KeepTogether inside KeepTogether never fits: the inner one is opened up.)
+            flat: list[Flowable] = []
+            for flowable in out:
+                flat += flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+            out = [KeepTogether([heading, *flat])]
+    return out or [heading]
 
 
 def _build(report: Report, t: Translator, total: int | None) -> tuple[bytes, int]:
