@@ -529,7 +529,7 @@ def _sway_table(
     first = exams[0].result
     assert isinstance(first, StaticExam)
     rows: list[tuple[str | Cell, ...]] = []
-    for name in ("duration_s", *_SWAY):
+    for name in _SWAY:  # (the durations are in the section's first sentence)
         cells: list[str | Cell] = [w.label(name)]
         for exam in exams:
             result = exam.result
@@ -647,7 +647,6 @@ def _static_section(
         quotients = romberg_quotient(eo.sway, ec.sway)
     blocks.append(_sway_table(w, exams, names, quotients))
     if romberg is not None:
-        blocks.append(Paragraph(t("report.romberg.intro")))
         _figure(
             blocks,
             "romberg",
@@ -795,7 +794,11 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
         _figure(
             more,
             "asymmetry",
-            lambda: figures.plot_asymmetry(result, lang=t.lang, measures=_ASYMMETRY_CHART),
+            lambda: figures.plot_asymmetry(
+                result,
+                lang=t.lang,
+                measures=_chart_measures(result.symmetry),  # type: ignore[arg-type]
+            ),
             caption=t("report.dynamic.asymmetry_caption"),
         )
         flagged = [
@@ -822,6 +825,12 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
     if more:
         sections.append(Section(t("report.dynamic.regions_title"), tuple(more), level=2))
     return sections
+
+
+def _chart_measures(table: Any) -> list[str]:
+    """The asymmetry chart's measures: the usual set, and every flagged measure."""
+    flagged = [m for m, f in zip(table.metrics, table.flagged, strict=True) if f]
+    return [m for m in table.metrics if m in _ASYMMETRY_CHART or m in flagged]
 
 
 def _region_rows(w: _Writer, result: DynamicExam) -> list[tuple[str | Cell, ...]]:
@@ -1126,7 +1135,7 @@ def _findings(w: _Writer, exam: ExamInput, *, load: bool = True) -> list[tuple[s
                 _finding(
                     t,
                     "peak_region",
-                    region=t(f"regions.{region}") if t.has(f"regions.{region}") else region,
+                    region=t(f"regions.long.{region}") if t.has(f"regions.long.{region}") else region,
                     side=t(f"report.side.{side}_lower"),
                     pressure=w.value("peak_pressure_kpa", kpa),
                 )
@@ -1191,7 +1200,7 @@ def _highest_region(result: DynamicExam) -> tuple[str, str, float] | None:
 def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Section:
     t = w.t
     blocks: list[Block] = [Paragraph(t("report.methods.intro", version=__version__))]
-    settings: list[tuple[list[tuple[str, str | Cell]], list[str]]] = []
+    settings: list[tuple[list[tuple[str, str | Cell]], list[ExamInput]]] = []
     for exam in exams:
         result = exam.result
         items: list[tuple[str, str | Cell]] = [
@@ -1199,8 +1208,9 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
         ]
         if isinstance(result, StaticExam):
             sway = result.sway
+            if result.preset:
+                items.append((t("report.methods.preset"), result.preset))
             items += [
-                (t("report.methods.preset"), result.preset or t("report.methods.none")),
                 (
                     t("report.methods.ellipse"),
                     t(
@@ -1211,7 +1221,6 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
                 ),
                 (t("report.methods.frequency"), sway.frequency_method),
                 (t("report.methods.threshold"), t.number(result.threshold_kpa, 1, unit="kPa")),
-                (t("report.methods.frame"), t("report.methods.ispgr")),
             ]
         elif isinstance(result, DynamicExam):
             st = result.spatiotemporal
@@ -1242,9 +1251,9 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
                 )
         same = next((k for k, (seen, _) in enumerate(settings) if seen == items), None)
         if same is None:
-            settings.append((items, [_title(t, exam)]))
+            settings.append((items, [exam]))
         else:
-            settings[same][1].append(_title(t, exam))
+            settings[same][1].append(exam)
     # One table: a column per group of trials analysed alike, a row per setting.
     labels = list(dict.fromkeys(label for items, _ in settings for label, _ in items))
     rows = []
@@ -1255,7 +1264,7 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
         rows.append(tuple(row))
     blocks.append(
         Table(
-            columns=(t("report.methods.setting"), *(", ".join(titles) for _, titles in settings)),
+            columns=(t("report.methods.setting"), *(_group_title(t, group) for _, group in settings)),
             rows=tuple(rows),
             numeric=False,
         )
@@ -1275,8 +1284,14 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
     blocks.append(
         Paragraph(f"{t('report.methods.references')}: {' · '.join(references)}", style="note")
     )
-    blocks.append(Paragraph(t("report.methods.norms_note"), style="note"))
     return Section(t("report.methods.title"), tuple(blocks))
+
+
+def _group_title(t: Translator, group: Sequence[ExamInput]) -> str:
+    """Name trials analysed alike: 'Static exam' for all the static trials, else their titles."""
+    if len(group) > 1 and len({e.exam for e in group}) == 1:
+        return t(f"report.{group[0].exam}.title")
+    return ", ".join(_title(t, e) for e in group)
 
 
 def _references(exams: Sequence[ExamInput], video: Any) -> list[str]:

@@ -104,7 +104,7 @@ _TICK_PT = 7.0
 _SMALL_PT = 6.5
 _TITLE_PT = 8.5
 _FULL_WIDTH_IN = 6.5  # ~165 mm: a full-width report figure drawn at its printed size
-_CURVES_SIZE_IN = (4.6, 2.3)  # force curves, shown ~117 mm wide
+_CURVES_SIZE_IN = (4.6, 2.2)  # force curves, shown ~117 mm wide
 
 #: Stance is resampled to 0, 1, ..., 100 % (101 points).
 _STANCE_PCT = np.linspace(0.0, 100.0, 101)
@@ -463,7 +463,7 @@ def plot_static_pressure(
     mappable = _draw_pressure(ax, layout, image, vmax_kpa=top)
     if exam.kind == "mat" and isinstance(layout, GridLayout):
         _mat_view(ax, layout, image)
-    _widen(ax, 1.0)
+    _widen(ax, 1.45)  # room above the image for both feet's load texts
     handles: list[Any] = []
     guide: dict[str, Any] = {"color": "0.1", "linewidth": 0.8, "path_effects": _halo("white", 2.2)}
     axis_drawn = boundary_drawn = False
@@ -801,7 +801,7 @@ def plot_romberg(eyes_open: StaticExam, eyes_closed: StaticExam, *, lang: str = 
     limit = _sway_limit(exams)
     names = [_ellipse_name(e, t) for e in exams]
     same = names[0] == names[1]
-    fig = Figure(figsize=(5.6, 3.2), layout="constrained")
+    fig = Figure(figsize=(5.6, 2.9), layout="constrained")
     axes = fig.subplots(1, 2, sharex=True, sharey=True)
     handles: list[Any] = []
     for ax, exam, name, key in zip(
@@ -1091,7 +1091,7 @@ def plot_feet_peak_pressure(
     top = max(float(f.image.max()) for f in feet.values() if f.image is not None)
     norm = Normalize(vmin=0.0, vmax=top if top > 0 else 1.0)
 
-    fig = Figure(figsize=(4.3, 4.3), layout="constrained")
+    fig = Figure(figsize=(4.1, 4.1), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     mappable: ScalarMappable | None = None
     handles: list[Any] = []
@@ -1518,7 +1518,7 @@ def plot_asymmetry(
     y = np.arange(n)
     finite = np.isfinite(values)
     outside = finite & (np.abs(np.where(finite, values, 0.0)) >= threshold)
-    fig = Figure(figsize=(4.8, 0.9 + 0.17 * n), layout="constrained")
+    fig = Figure(figsize=(4.8, 0.9 + 0.15 * n), layout="constrained")
     ax = fig.add_subplot()
     band_text = t("figures.asymmetry.band", threshold=t.number(threshold, 0, unit="%"))
     ax.axvspan(-threshold, threshold, color=_BAND_GREY, linewidth=0, zorder=0)
