@@ -16,8 +16,8 @@ import math
 import os
 import sys
 import time
-from datetime import date
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 

@@ -189,6 +189,18 @@ def test_demo_writes_everything_and_refuses_to_clobber(tmp_path, capsys):
         assert (out / f"{name}_peak_pressure.png").stat().st_size > 10_000
         assert str(out / f"{name}.h5") in stdout
     assert "read back: identical" in stdout
+    import pypdf
+
+    for lang, title in (("en", "Summary for the care team"), ("fr", "Examen statique")):
+        text = "\n".join(
+            p.extract_text() for p in pypdf.PdfReader(out / f"report_{lang}.pdf").pages
+        )
+        assert title in text and "Demo Patient" in text
+        html = (out / f"report_{lang}.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html and "data:image/png;base64," in html
+    summary = pypdf.PdfReader(out / "summary_care_team_fr_anonymized.pdf")
+    assert len(summary.pages) == 1
+    assert "Demo Patient" not in summary.pages[0].extract_text()
     code, _, err = run(["demo", "-o", out], capsys)
     assert_one_line_error(code, err, "not empty", "--force")
     assert run(["demo", "-o", out, "--force"], capsys)[0] == 0

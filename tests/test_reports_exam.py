@@ -1,4 +1,4 @@
-"""The podiatry report built from real analyses: numbers, norms, languages, privacy, command line."""
+"""The podiatry report from real analyses: numbers, norms, languages, privacy, command line."""
 
 from __future__ import annotations
 

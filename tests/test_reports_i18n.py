@@ -49,9 +49,13 @@ def _literal_keys() -> set[str]:
                 first = node.args[0]
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
                 if (
-                    name in ("t", "self.t", "_finding", "has")
-                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "t")
-                ) and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    (
+                        name in ("t", "self.t", "_finding", "has")
+                        or (isinstance(node.func, ast.Attribute) and node.func.attr == "t")
+                    )
+                    and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                ):
                     if re.fullmatch(r"[a-z_0-9]+(\.[a-z_0-9]+)+", first.value):
                         keys.add(first.value)
     return keys
@@ -82,7 +86,7 @@ def test_dates_and_lookups():
     assert Translator("fr").date(day) == "3 février 2026"
     fr = Translator("fr")
     assert fr("document.page", page=1, total=4) == "Page 1 sur 4"
-    with pytest.raises(KeyError, match="no 'fr' text for 'nope.key'"):
+    with pytest.raises(KeyError, match=r"no 'fr' text for 'nope\.key'"):
         fr("nope.key")
     with pytest.raises(InvalidParameterError, match="lang"):
         Translator("de")

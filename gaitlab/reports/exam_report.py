@@ -33,10 +33,8 @@ import dataclasses
 import datetime
 import logging
 import math
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from gaitlab import __version__
 from gaitlab._validation import check_option
@@ -221,6 +219,15 @@ class ExamInput:
         Why that exam was chosen.
     body_weight_n : float or None
         The body weight the analysis was given, N.
+
+    Examples
+    --------
+    >>> from gaitlab.analysis.static import static_exam
+    >>> from gaitlab.synth import static_standing
+    >>> rec = static_standing(duration_s=2.0, rows=60, cols=50).recording
+    >>> item = ExamInput(rec, static_exam(rec), "static", "standing", condition="eyes_open")
+    >>> item.exam, item.condition
+    ('static', 'eyes_open')
     """
 
     recording: Recording
@@ -267,9 +274,7 @@ def prepare_exams(
     from gaitlab.analysis.exam import analyze
 
     if names is not None and len(names) != len(recordings):
-        raise InvalidParameterError(
-            f"got {len(names)} names for {len(recordings)} recordings"
-        )
+        raise InvalidParameterError(f"got {len(names)} names for {len(recordings)} recordings")
     out = []
     for k, recording in enumerate(recordings):
         choice, result = analyze(
@@ -305,9 +310,7 @@ def _parse_date(value: Any, what: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidParameterError(
-            f"{what} must be a date as YYYY-MM-DD, got {value!r}"
-        ) from None
+        raise InvalidParameterError(f"{what} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
 def patient_from_metadata(recordings: Sequence[Recording], **given: Any) -> PatientInfo:
@@ -318,6 +321,24 @@ def patient_from_metadata(recordings: Sequence[Recording], **given: Any) -> Pati
     (``YYYY-MM-DD``), ``sex``, ``practitioner``. The device is the first
     recording's vendor and model; the exam date its start time. Explicit
     keyword values (``name=``, ``birth_date=``...) override the metadata.
+
+    Parameters
+    ----------
+    recordings : sequence of PressureRecording or ForceRecording
+        The visit's recordings.
+    **given
+        Fields of :class:`~gaitlab.reports.document.PatientInfo` (dates as
+        ``datetime.date`` or ``'YYYY-MM-DD'``; ``sex`` as ``'female'``,
+        ``'male'``, ``'f'`` or ``'m'``); None values are ignored.
+
+    Returns
+    -------
+    PatientInfo
+
+    Raises
+    ------
+    InvalidParameterError
+        For a date that is not ``YYYY-MM-DD``.
 
     Examples
     --------
@@ -336,7 +357,9 @@ def patient_from_metadata(recordings: Sequence[Recording], **given: Any) -> Pati
     }
     for field, names in keys.items():
         for recording in recordings:
-            value = next((recording.metadata.get(n) for n in names if recording.metadata.get(n)), None)
+            value = next(
+                (recording.metadata.get(n) for n in names if recording.metadata.get(n)), None
+            )
             if value:
                 found[field] = value
                 break
@@ -400,7 +423,10 @@ class _Writer:
         metric: str | None = None,
         definition: Mapping[str, Any] | None = None,
     ) -> Cell:
-        """A value, flagged when a published range for ``metric`` (default ``measure``) says so."""
+        """Format a value, flagged when a published range for ``metric`` says so.
+
+        ``metric`` defaults to ``measure``.
+        """
         shown = self.value(measure, value) if text is None else text
         if value is None or not math.isfinite(float(value)):
             return Cell(shown)
@@ -452,7 +478,7 @@ def _figure(blocks: list[Block], what: str, make: Any, *, caption: str) -> None:
     """
     try:
         fig = make()
-    except Exception as error:  # noqa: BLE001 - one figure must not cost the whole report
+    except Exception as error:
         logger.warning("figure %s left out: %s", what, error)
         return
     width_mm = min(25.4 * float(fig.get_figwidth()), 170.0)
@@ -547,7 +573,11 @@ def _sway_table(
                 cells.append("")
             else:
                 metric = "romberg_quotient" if name == "ellipse_area_mm2" else f"romberg_{name}"
-                cells.append(w.cell("symmetry_index_pct", quotient, text=t.number(quotient, 2), metric=metric))
+                cells.append(
+                    w.cell(
+                        "symmetry_index_pct", quotient, text=t.number(quotient, 2), metric=metric
+                    )
+                )
         rows.append(tuple(cells))
     columns: tuple[str, ...] = (t("report.table.measure"), *names)
     if romberg is not None:
@@ -584,14 +614,19 @@ def _protocol_callout(t: Translator, exam: ExamInput) -> Callout | None:
         if r.mandatory and not r.met
     ]
     return Callout(
-        t("report.static.protocol_not_met", preset=preset, missed="; ".join(missed), trial=_trial(t, exam)),
+        t(
+            "report.static.protocol_not_met",
+            preset=preset,
+            missed="; ".join(missed),
+            trial=_trial(t, exam),
+        ),
         title=t("report.static.protocol_title"),
         kind="warning",
     )
 
 
 def _trial(t: Translator, exam: ExamInput) -> str:
-    """The name of a trial in a sentence or a column: its condition, else its name."""
+    """Return the name of a trial in a sentence or a column: its condition, else its name."""
     return _condition(t, exam) or exam.name
 
 
@@ -647,10 +682,11 @@ def _static_section(
         quotients = romberg_quotient(eo.sway, ec.sway)
     blocks.append(_sway_table(w, exams, names, quotients))
     if romberg is not None:
+        pair = (cast(StaticExam, romberg[0].result), cast(StaticExam, romberg[1].result))
         _figure(
             blocks,
             "romberg",
-            lambda: figures.plot_romberg(eo, ec, lang=t.lang),
+            lambda: figures.plot_romberg(*pair, lang=t.lang),
             caption=t("report.romberg.figure_caption"),
         )
     else:
@@ -807,7 +843,10 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
                 Cell(t.number(float(si), 1, unit="%"), flag="high"),
             )
             for m, si, f in zip(
-                result.symmetry.metrics, result.symmetry.si_pct, result.symmetry.flagged, strict=True
+                result.symmetry.metrics,
+                result.symmetry.si_pct,
+                result.symmetry.flagged,
+                strict=True,
             )
             if f
         ]
@@ -828,7 +867,7 @@ def _dynamic_mat_section(w: _Writer, exam: ExamInput) -> list[Section]:
 
 
 def _chart_measures(table: Any) -> list[str]:
-    """The asymmetry chart's measures: the usual set, and every flagged measure."""
+    """Return the asymmetry chart's measures: the usual set, and every flagged measure."""
     flagged = [m for m, f in zip(table.metrics, table.flagged, strict=True) if f]
     return [m for m in table.metrics if m in _ASYMMETRY_CHART or m in flagged]
 
@@ -880,7 +919,10 @@ def _events_section(w: _Writer, exam: ExamInput) -> Section:
             sd = getattr(foot, f"{stem}_sd_s")
             cells.append(w.cell(measure, mean, text=w.mean_sd(measure, mean, sd, foot.n_complete)))
         rows.append(tuple(cells))
-    for measure, attr in (("stance_pct_stride", "stance_mean_pct"), ("swing_pct_stride", "swing_mean_pct")):
+    for measure, attr in (
+        ("stance_pct_stride", "stance_mean_pct"),
+        ("swing_pct_stride", "swing_mean_pct"),
+    ):
         rows.append(
             (w.label(measure), *(w.cell(measure, getattr(result.feet[s], attr)) for s in sides))
         )
@@ -1135,7 +1177,9 @@ def _findings(w: _Writer, exam: ExamInput, *, load: bool = True) -> list[tuple[s
                 _finding(
                     t,
                     "peak_region",
-                    region=t(f"regions.long.{region}") if t.has(f"regions.long.{region}") else region,
+                    region=t(f"regions.long.{region}")
+                    if t.has(f"regions.long.{region}")
+                    else region,
                     side=t(f"report.side.{side}_lower"),
                     pressure=w.value("peak_pressure_kpa", kpa),
                 )
@@ -1264,7 +1308,10 @@ def _methods_section(w: _Writer, exams: Sequence[ExamInput], video: Any) -> Sect
         rows.append(tuple(row))
     blocks.append(
         Table(
-            columns=(t("report.methods.setting"), *(_group_title(t, group) for _, group in settings)),
+            columns=(
+                t("report.methods.setting"),
+                *(_group_title(t, group) for _, group in settings),
+            ),
             rows=tuple(rows),
             numeric=False,
         )
@@ -1368,9 +1415,9 @@ def exam_report(
     --------
     >>> from gaitlab.synth import static_standing
     >>> trial = static_standing(duration_s=3.0, rows=60, cols=50, seed=1)
-    >>> report = exam_report(prepare_exams([trial.recording]), lang="fr", summary_only=True)
+    >>> report = exam_report(prepare_exams([trial.recording]), lang="en", summary_only=True)
     >>> [section.title for section in report.sections]
-    ['Synthèse pour l’équipe soignante']
+    ['Summary for the care team']
     """
     check_option("lang", lang, LANGUAGES)
     if not exams and video is None:

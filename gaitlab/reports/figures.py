@@ -705,7 +705,8 @@ def plot_stabilogram(
     >>> fig = plot_stabilogram(exam, lang="fr")
     >>> [ax.get_ylabel() for ax in fig.axes], fig.axes[1].get_xlabel()
     (['ML, droite + (mm)', 'AP, avant + (mm)'], 'Temps (s)')
-    >>> closed = static_exam(static_standing(duration_s=2.0, rows=70, cols=60, eyes="closed").recording)
+    >>> trial = static_standing(duration_s=2.0, rows=70, cols=60, eyes="closed")
+    >>> closed = static_exam(trial.recording)
     >>> fig = plot_stabilogram([exam, closed], labels=["eyes open", "eyes closed"])
     >>> len(fig.axes[0].lines), [text.get_text() for text in fig.legends[0].get_texts()]
     (3, ['eyes open', 'eyes closed'])

@@ -34,7 +34,7 @@ try:  # Python >= 3.11
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["LANGUAGES", "Translator", "catalogue", "translator"]
+__all__ = ["LANGUAGES", "Translator", "catalogue", "fields"]
 
 #: Languages a report can be written in.
 LANGUAGES = ("en", "fr")
@@ -56,7 +56,7 @@ def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, str], where: 
             raise TypeError(f"{where}: {name} must be text, not {type(value).__name__}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalogue(lang: str) -> Mapping[str, str]:
     """Return every key of a language and its template.
 
@@ -88,12 +88,29 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 
 def fields(template: str) -> set[str]:
-    """Return the names of the replacement fields of a template."""
+    """Return the names of the replacement fields of a template.
+
+    The tests use it to check that a key has the same fields in every language.
+
+    Parameters
+    ----------
+    template : str
+        A :meth:`str.format` template.
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> sorted(fields("Page {page} of {total}"))
+    ['page', 'total']
+    """
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 class Translator:
-    """Look up and format report text in one language.
+    r"""Look up and format report text in one language.
 
     Parameters
     ----------
@@ -106,9 +123,9 @@ class Translator:
     >>> t("document.page", page=2, total=5)
     'Page 2 sur 5'
     >>> t.number(12.345, 1, unit="%"), Translator("en").number(12.345, 1, unit="%")
-    ('12,3\\xa0%', '12.3%')
-    >>> t.number(float("nan"), 1)
-    '–'
+    ('12,3\xa0%', '12.3%')
+    >>> t.number(float("nan"), 1) == MISSING
+    True
     """
 
     def __init__(self, lang: str) -> None:
