@@ -1443,7 +1443,7 @@ def exam_report(
         if video is not None:
             sections.append(_video_section(w, video))
         sections.append(_methods_section(w, ordered, video))
-    kinds = sorted({e.exam for e in ordered})
+    kinds = [k for k in ("static", "dynamic") if any(e.exam == k for e in ordered)]
     exam_label = " + ".join(t(f"report.{k}.short") for k in kinds)
     if video is not None:
         exam_label = " + ".join(filter(None, (exam_label, t("report.video.short"))))
