@@ -224,7 +224,7 @@ class ExamInput:
     --------
     >>> from gaitlab.analysis.static import static_exam
     >>> from gaitlab.synth import static_standing
-    >>> rec = static_standing(duration_s=2.0, rows=60, cols=50).recording
+    >>> rec = static_standing(duration_s=2.0, rows=70, cols=60).recording
     >>> item = ExamInput(rec, static_exam(rec), "static", "standing", condition="eyes_open")
     >>> item.exam, item.condition
     ('static', 'eyes_open')
@@ -267,7 +267,7 @@ def prepare_exams(
     Examples
     --------
     >>> from gaitlab.synth import static_standing
-    >>> trial = static_standing(duration_s=3.0, rows=60, cols=50, seed=1)
+    >>> trial = static_standing(duration_s=3.0, rows=70, cols=60, seed=1)
     >>> [(e.exam, e.condition) for e in prepare_exams([trial.recording])]
     [('static', 'eyes_open')]
     """
@@ -343,7 +343,7 @@ def patient_from_metadata(recordings: Sequence[Recording], **given: Any) -> Pati
     Examples
     --------
     >>> from gaitlab.synth import static_standing
-    >>> rec = static_standing(duration_s=2.0, rows=60, cols=50).recording
+    >>> rec = static_standing(duration_s=2.0, rows=70, cols=60).recording
     >>> patient_from_metadata([rec], name="A. Martin", birth_date="1980-05-02").name
     'A. Martin'
     """
@@ -1414,7 +1414,7 @@ def exam_report(
     Examples
     --------
     >>> from gaitlab.synth import static_standing
-    >>> trial = static_standing(duration_s=3.0, rows=60, cols=50, seed=1)
+    >>> trial = static_standing(duration_s=3.0, rows=70, cols=60, seed=1)
     >>> report = exam_report(prepare_exams([trial.recording]), lang="en", summary_only=True)
     >>> [section.title for section in report.sections]
     ['Summary for the care team']

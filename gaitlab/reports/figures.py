@@ -1494,7 +1494,7 @@ def plot_asymmetry(
     >>> exam = dynamic_exam(walkway(seed=1, noise=False).recording, indices=False)
     >>> fig = plot_asymmetry(exam, lang="fr")
     >>> fig.axes[0].get_yticklabels()[0].get_text()
-    'Longueur de pas'
+    'Longueur du pas'
     """
     if not isinstance(exam, DynamicExam):
         raise InvalidParameterError(f"exam must be a DynamicExam, got {type(exam).__name__}")
