@@ -12,6 +12,7 @@ from numpydoc.docscrape import ClassDoc, FunctionDoc
 MODULES = [
     "gaitlab.recording",
     "gaitlab.synth",
+    "gaitlab.corpus",
     "gaitlab.io",
     "gaitlab.io.native",
     "gaitlab.io.tekscan",

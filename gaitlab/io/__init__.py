@@ -27,6 +27,7 @@ from gaitlab.io.native import read_native, write_native
 from gaitlab.recording import ForceRecording, PressureRecording
 
 __all__ = [
+    "readable_suffixes",
     "read_recording",
     "write_recording",
     "read_native",
@@ -94,6 +95,26 @@ _FORMATS: dict[str, _FileFormat] = {
         _FileFormat("parquet", (".parquet", ".pq"), write="gaitlab.io.parquet:write_parquet"),
     )
 }
+
+
+def readable_suffixes() -> tuple[str, ...]:
+    """Return the file suffixes :func:`read_recording` chooses a reader for, lower case.
+
+    A batch over folders uses it to find the recordings; a file may still
+    turn out not to be a recording (a ``.csv`` of something else), which
+    reading it says.
+
+    Returns
+    -------
+    tuple of str
+        Sorted suffixes, longest forms included (``'.txt.gz'``).
+
+    Examples
+    --------
+    >>> ".h5" in readable_suffixes(), ".asf.gz" in readable_suffixes()
+    (True, True)
+    """
+    return tuple(sorted({s for f in _FORMATS.values() if f.read is not None for s in f.suffixes}))
 
 
 def _candidates(path: Path, format: str | None, action: str) -> list[_FileFormat]:
