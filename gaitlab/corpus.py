@@ -32,6 +32,7 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,7 +168,7 @@ def write_corpus(
     rows_out: list[dict[str, object]] = []
     files: list[Path] = []
 
-    def save(name: str, trial: synth.SyntheticTrial, meta: dict[str, object]) -> None:
+    def save(name: str, trial: synth.SyntheticTrial[Any], meta: dict[str, object]) -> None:
         path = out / name
         if path.exists() and not force:
             raise OutputExistsError(f"{path} exists already; pass force=True to replace it")
@@ -206,7 +207,7 @@ def write_corpus(
                         "exam": "static", "repeat": repeat}  # fmt: skip
                 save(f"{subject}_static_{condition}_{repeat}.h5", trial, meta)
         if walkway:
-            trial = synth.walkway(
+            walk = synth.walkway(
                 seed=int(rng.integers(2**31)),
                 body_weight_n=weight,
                 pronation=foot_pronation,
@@ -214,7 +215,7 @@ def write_corpus(
             )
             meta = {"subject": subject, "group": group, "condition": "barefoot",
                     "exam": "dynamic", "repeat": 1}  # fmt: skip
-            save(f"{subject}_walk.h5", trial, meta)
+            save(f"{subject}_walk.h5", walk, meta)
     design = pd.DataFrame(rows_out, columns=["file", "subject", "group", "condition", "exam",
                                              "repeat"])  # fmt: skip
     design_path = out / "design.csv"
