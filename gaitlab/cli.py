@@ -701,6 +701,41 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from gaitlab.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        exam=args.exam,
+        body_weight_n=args.body_weight_n,
+        threshold_kpa=args.threshold_kpa,
+        preset=args.preset,
+    )
+    result = run_batch(
+        args.inputs,
+        args.output,
+        design=args.design,
+        options=options,
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        force=args.force,
+    )
+    print(
+        f"{result.n_files} file(s): {result.n_ok} analysed, {result.n_skipped} unchanged "
+        f"(from the cache), {result.n_failed} failed"
+    )
+    for name, path in [*result.tables.items(), *result.parquet.items()]:
+        print(f"  wrote {path}  ({name})")
+    if result.n_failed:
+        failed = result.errors[result.errors["status"] == "failed"]
+        for row in failed.head(10).itertuples():
+            print(f"  failed: {row.file}: {row.message}", file=sys.stderr)
+        if len(failed) > 10:
+            print(f"  ... and {len(failed) - 10} more in errors.csv", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
 def _cmd_video(args: argparse.Namespace) -> int:
     from gaitlab.video.analysis import analyze_clip, export_clip_analysis
 
@@ -830,6 +865,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--video-markers", default="green", help="as gaitlab video --markers")
     p.add_argument("--video-pressure", metavar="REC", help="recording to sync the clip with")
     p.add_argument("--force", action="store_true", help="overwrite existing reports")
+
+    p = command(
+        "batch",
+        _cmd_batch,
+        "analyse every recording under the inputs into tidy tables (resumable; local or Dask)",
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="recordings and folders")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the tables")
+    p.add_argument("--design", metavar="CSV", help="design table: file, subject, group, ...")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local", help="default: local")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--exam", choices=("auto", "static", "dynamic"), default="auto")
+    p.add_argument("--body-weight-n", type=float, metavar="N", help="for values in %% body weight")
+    p.add_argument("--threshold-kpa", type=float, default=0.0, metavar="KPA")
+    p.add_argument("--preset", metavar="NAME", help="static: afp or ispgr; insoles: event preset")
+    p.add_argument("--force", action="store_true", help="write into a folder holding other files")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -13,6 +13,7 @@ MODULES = [
     "gaitlab.recording",
     "gaitlab.synth",
     "gaitlab.corpus",
+    "gaitlab.batch",
     "gaitlab.io",
     "gaitlab.io.native",
     "gaitlab.io.tekscan",
