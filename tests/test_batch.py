@@ -353,3 +353,26 @@ def test_foreign_files_in_the_output_folder_need_force(corpus):
     file_out.write_text("")
     with pytest.raises(NotADirectoryError):
         run_batch([corpus], file_out)
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+
+def test_command_line_exits_non_zero_when_a_file_fails_and_resumes(corpus, capsys):
+    from gaitlab.cli import main
+
+    outdir = corpus.parent / "cli_out"
+    code = main(["batch", str(corpus), "-o", str(outdir), "--jobs", "2"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "5 file(s): 4 analysed, 0 unchanged (from the cache), 1 failed" in out
+    assert "failed: bad.h5:" in err and "Traceback" not in err
+    assert (outdir / "trials.csv").exists() and (outdir / "errors.csv").exists()
+    (corpus / "bad.h5").unlink()
+    code = main(["batch", str(corpus), "-o", str(outdir)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "4 file(s): 0 analysed, 4 unchanged (from the cache), 0 failed" in out
+    code = main(["batch", str(corpus / "missing"), "-o", str(outdir)])
+    _, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "missing" in err
