@@ -736,6 +736,28 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from gaitlab.compare import compare_command
+
+    result = compare_command(
+        args.table,
+        by=args.by,
+        paired_by=args.paired_by,
+        correction=args.correction,
+        output=args.output,
+        force=args.force,
+        metrics=args.metrics,
+        reference=args.reference,
+        test=args.test,
+        alpha=args.alpha,
+        average_by=args.average_by,
+    )
+    print(result.format(only_significant=not args.all))
+    if args.output:
+        print(f"wrote {args.output}")
+    return EXIT_OK
+
+
 def _cmd_video(args: argparse.Namespace) -> int:
     from gaitlab.video.analysis import analyze_clip, export_clip_analysis
 
@@ -882,6 +904,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold-kpa", type=float, default=0.0, metavar="KPA")
     p.add_argument("--preset", metavar="NAME", help="static: afp or ispgr; insoles: event preset")
     p.add_argument("--force", action="store_true", help="write into a folder holding other files")
+
+    p = command(
+        "compare", _cmd_compare, "compare groups or conditions of a tidy table, metric by metric"
+    )
+    p.add_argument("table", metavar="TABLE", help="CSV or Parquet table (e.g. trials.csv of batch)")
+    p.add_argument("--by", required=True, help="design column whose levels are compared")
+    p.add_argument("--paired-by", metavar="COLUMN", help="column pairing rows across levels")
+    p.add_argument("--average-by", metavar="COLUMN", help="unpaired: average rows per column first")
+    p.add_argument("--correction", choices=("holm", "fdr_bh", "bonferroni", "none"), default="holm")
+    p.add_argument("--test", choices=("auto", "t", "rank"), default="auto")
+    p.add_argument("--alpha", type=float, default=0.05)
+    p.add_argument("--reference", help="reference level (default: the first, sorted)")
+    p.add_argument("--metrics", nargs="+", metavar="COLUMN", help="default: every numeric column")
+    p.add_argument("--all", action="store_true", help="print every row, not only significant ones")
+    p.add_argument("-o", "--output", metavar="OUT.csv", help="write the comparison table")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")
     p.add_argument("files", nargs="+", metavar="FILE")

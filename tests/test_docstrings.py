@@ -48,6 +48,8 @@ MODULES = [
     "gaitlab.analysis.exam",
     "gaitlab.analysis.indices",
     "gaitlab.analysis.symmetry",
+    "gaitlab.analysis.registration",
+    "gaitlab.compare",
     "gaitlab.drivers",
     "gaitlab.drivers.base",
     "gaitlab.drivers.profile",

@@ -895,5 +895,11 @@ def test_longest_suffix_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_public_api() -> None:
-    assert set(gio.__all__) == {"read_recording", "write_recording", "read_native", "write_native"}
+    assert set(gio.__all__) == {
+        "read_recording",
+        "write_recording",
+        "read_native",
+        "write_native",
+        "readable_suffixes",
+    }
     assert FORMAT_NAME == "gaitlab-recording"

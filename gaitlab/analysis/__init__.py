@@ -18,6 +18,7 @@ module                 what it computes
 ``spatiotemporal``     step/stride length, step width, progression angle, timing
 ``indices``            arch index, CPEI, Chippaux-Smirak, Staheli, balance ratios
 ``symmetry``           symmetry index, symmetry angle, asymmetry index
+``registration``       registered peak-pressure images on a fixed anatomical grid
 ``dynamic``            the dynamic exam on a mat, assembling the above
 ``events``, ``timing`` contacts and gait timing from insoles and force plates
 ``exam``               which exam suits a recording; ``analyze`` runs it
@@ -64,6 +65,7 @@ from gaitlab.analysis.indices import (
     footprint_width_indices,
 )
 from gaitlab.analysis.regions import RegionalMetrics, RegionMasks, region_masks, regional_metrics
+from gaitlab.analysis.registration import RegisteredImage, anatomical_grid, registered_peak_image
 from gaitlab.analysis.spatiotemporal import Spatiotemporal, spatiotemporal
 from gaitlab.analysis.static import StaticExam, static_exam
 from gaitlab.analysis.steps import force_curve_features, gait_line
@@ -97,6 +99,7 @@ __all__ = [
     "PressureSummary",
     "ProtocolCheck",
     "RegionMasks",
+    "RegisteredImage",
     "RegionalMetrics",
     "RombergResult",
     "Spatiotemporal",
@@ -141,4 +144,6 @@ __all__ = [
     "symmetry_angle_pct",
     "symmetry_index_pct",
     "symmetry_table",
+    "anatomical_grid",
+    "registered_peak_image",
 ]

@@ -51,6 +51,7 @@ from gaitlab._validation import check_number, check_option
 from gaitlab.analysis.dynamic import DynamicExam, DynamicStep
 from gaitlab.analysis.footprints import Footprint
 from gaitlab.analysis.regions import region_masks
+from gaitlab.analysis.registration import anatomical_grid, registered_peak_image
 from gaitlab.analysis.static import StaticExam
 from gaitlab.analysis.steps import centre_of_pressure_path
 from gaitlab.analysis.timing import GaitEvents
@@ -877,30 +878,6 @@ class _Foot:
     paths: list[NDArray[np.float64]]
 
 
-def _register(
-    recording: PressureRecording,
-    prints: Sequence[Footprint],
-    points: NDArray[np.float64],
-    shape: tuple[int, int],
-    statistic: str,
-) -> NDArray[np.float64]:
-    """Each print's peak image sampled at anatomical ``points`` (bilinear), then combined."""
-    layout = recording.layout
-    assert isinstance(layout, GridLayout)
-    images = []
-    for p in prints:
-        (r0, r1), (c0, c1) = p.rows, p.cols
-        block = recording.grid_kpa[p.first_frame : p.last_frame + 1, r0:r1, c0:c1].max(axis=0)
-        block = np.where(p.mask, block, 0.0).astype(np.float64)
-        device = p.axis.to_device(points)
-        col = (device[:, 0] - layout.origin_mm[0]) / layout.col_pitch_mm - 0.5 - c0
-        row = (device[:, 1] - layout.origin_mm[1]) / layout.row_pitch_mm - 0.5 - r0
-        values = ndimage.map_coordinates(block, [row, col], order=1, mode="grid-constant", cval=0.0)
-        images.append(np.clip(values, 0.0, None).reshape(shape))
-    stack = np.stack(images)
-    return stack.mean(axis=0) if statistic == "mean" else stack.max(axis=0)
-
-
 def _gait_path(recording: PressureRecording, p: Footprint, threshold_kpa: float) -> NDArray[Any]:
     pressure, _, points, areas = p.extract(recording)
     cop = centre_of_pressure_path(
@@ -998,14 +975,16 @@ def plot_feet_peak_pressure(
 ) -> Figure:
     """Draw each foot's peak pressure over its complete prints, side by side, on one scale.
 
-    Registration: every complete print of a foot is resampled (bilinear
-    interpolation of its cells' peak pressures) on one grid of the per-foot
-    anatomical frame (``docs/coordinates.md``: y along the print's own foot
-    axis from its posterior heel edge, x from the axis, medial -> lateral),
-    at half the mat's cell pitch; the foot's image is then the mean of these
-    peak-pressure images (``statistic='mean'``, the "average step" of
-    clinical software) or their maximum (``'max'``). Interpolation smooths the
-    cells, so the image's top can lie a little below the highest cell.
+    Registration (:func:`~gaitlab.analysis.registration.registered_peak_image`):
+    every complete print of a foot is resampled (bilinear interpolation of its
+    cells' peak pressures) on one grid of the per-foot anatomical frame
+    (``docs/coordinates.md``: y along the print's own foot axis from its
+    posterior heel edge, x from the axis, medial -> lateral), at half the
+    mat's cell pitch and just large enough for the prints of both feet; the
+    foot's image is then the mean of these peak-pressure images
+    (``statistic='mean'``, the "average step" of clinical software) or their
+    maximum (``'max'``). Interpolation smooths the cells, so the image's top
+    can lie a little below the highest cell.
 
     Display: seen from above, heel at the bottom and toes up, each foot as
     itself: the left foot on the left with its medial border on the right, the
@@ -1075,18 +1054,23 @@ def plot_feet_peak_pressure(
     pitch = max(layout.row_pitch_mm, layout.col_pitch_mm)
     step = min(layout.row_pitch_mm, layout.col_pitch_mm) / 2.0
     reach_x = float(np.abs(anatomical[:, 0]).max()) + pitch
-    xs = np.arange(-reach_x, reach_x + step / 2, step)
-    ys = np.arange(
-        min(0.0, float(anatomical[:, 1].min())) - pitch,
-        anatomical[:, 1].max() + pitch + step / 2,
-        step,
-    )
+    y_low = min(0.0, float(anatomical[:, 1].min())) - pitch
+    y_high = float(anatomical[:, 1].max()) + pitch
+    grid: dict[str, Any] = {
+        "pixel_mm": step,
+        "x_range_mm": (-reach_x, reach_x),
+        "y_range_mm": (y_low, y_high),
+    }
+    xs, ys = anatomical_grid(**grid)
     grid_x, grid_y = np.meshgrid(xs, ys)
     points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
     feet = {}
     for side, pairs in chosen.items():
         prints = [p for p, _ in pairs]
-        image = _register(recording, prints, points, grid_x.shape, statistic) if prints else None
+        image = None
+        if prints:
+            registered = registered_peak_image(recording, exam, side, statistic=statistic, **grid)
+            image = np.nan_to_num(registered.peak_kpa, nan=0.0)
         paths = [_gait_path(recording, p, exam.threshold_kpa) for p in prints] if gait_lines else []
         feet[side] = _Foot(side=side, n_prints=len(prints), image=image, paths=paths)
     top = max(float(f.image.max()) for f in feet.values() if f.image is not None)
