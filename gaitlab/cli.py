@@ -726,6 +726,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     )
     for name, path in [*result.tables.items(), *result.parquet.items()]:
         print(f"  wrote {path}  ({name})")
+    if result.n_files > result.n_failed:
+        from gaitlab.reports.batch_summary import batch_summary
+
+        page = batch_summary(result.outdir, paths=result.paths, images=not args.no_images)
+        print(f"  wrote {page.save(result.outdir / 'summary.html', force=True)}  (summary page)")
     if result.n_failed:
         failed = result.errors[result.errors["status"] == "failed"]
         for row in failed.head(10).itertuples():
@@ -903,6 +908,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--body-weight-n", type=float, metavar="N", help="for values in %% body weight")
     p.add_argument("--threshold-kpa", type=float, default=0.0, metavar="KPA")
     p.add_argument("--preset", metavar="NAME", help="static: afp or ispgr; insoles: event preset")
+    p.add_argument(
+        "--no-images", action="store_true", help="summary page without the group pressure maps"
+    )
     p.add_argument("--force", action="store_true", help="write into a folder holding other files")
 
     p = command(

@@ -34,6 +34,7 @@ MODULES = [
     "gaitlab.reports.norms",
     "gaitlab.reports.i18n",
     "gaitlab.reports.exam_report",
+    "gaitlab.reports.batch_summary",
     "gaitlab.analysis",
     "gaitlab.analysis.basics",
     "gaitlab.analysis.footprints",
