@@ -198,6 +198,9 @@ def test_demo_writes_everything_and_refuses_to_clobber(tmp_path, capsys):
         assert title in text and "Demo Patient" in text
         html = (out / f"report_{lang}.html").read_text(encoding="utf-8")
         assert f'<html lang="{lang}"' in html and "data:image/png;base64," in html
+    trials = (out / "study_results" / "trials.csv").read_text(encoding="utf-8")
+    assert trials.count("S0") >= 18 and (out / "study_results" / "summary.html").exists()
+    assert "foam vs firm, paired by subject" in stdout
     summary = pypdf.PdfReader(out / "summary_care_team_fr_anonymized.pdf")
     assert len(summary.pages) == 1
     assert "Demo Patient" not in summary.pages[0].extract_text()
