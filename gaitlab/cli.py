@@ -753,6 +753,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
         page = batch_summary(result.outdir, paths=result.paths, images=not args.no_images)
         print(f"  wrote {page.save(result.outdir / 'summary.html', force=True)}  (summary page)")
+    if args.reports:
+        _batch_reports(result, options, lang=args.lang)
     if result.n_failed:
         failed = result.errors[result.errors["status"] == "failed"]
         for row in failed.head(10).itertuples():
@@ -783,6 +785,36 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.output:
         print(f"wrote {args.output}")
     return EXIT_OK
+
+
+def _batch_reports(result: Any, options: Any, *, lang: str) -> None:
+    """Write a podiatry report per subject (or per file without a subject column)."""
+    import pandas as pd
+
+    from gaitlab.reports.exam_report import exam_report, prepare_exams
+
+    trials = pd.read_csv(result.tables["trials"], low_memory=False)
+    key = "subject" if "subject" in trials else "file"
+    folder = result.outdir / "reports"
+    folder.mkdir(exist_ok=True)
+    for who, rows in trials.groupby(key, sort=True):
+        names = [str(f) for f in rows["file"]]
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(who))
+        try:
+            recordings = [read_recording(result.paths[name]) for name in names]
+            exams = prepare_exams(
+                recordings,
+                names=names,
+                exam=options.exam,
+                body_weight_n=options.body_weight_n,
+                threshold_kpa=options.threshold_kpa,
+                preset=options.preset,
+            )
+            path = exam_report(exams, lang=lang).save(folder / f"{safe}.pdf", force=True)
+        except (GaitlabError, OSError) as error:
+            print(f"  report for {who} not written: {_error_text(error)}", file=sys.stderr)
+            continue
+        print(f"  wrote {path}  (report, {len(names)} recording(s))")
 
 
 def _cmd_video(args: argparse.Namespace) -> int:
@@ -933,6 +965,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-images", action="store_true", help="summary page without the group pressure maps"
     )
+    p.add_argument(
+        "--reports", action="store_true", help="also a PDF report per subject in OUTDIR/reports/"
+    )
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language of the reports")
     p.add_argument("--force", action="store_true", help="write into a folder holding other files")
 
     p = command(

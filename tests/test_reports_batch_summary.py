@@ -69,3 +69,19 @@ def test_command_line_writes_the_summary_page(study, tmp_path, capsys):
     assert "summary page" in stdout and "broken.h5" in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert page.count("data:image/png;base64,") >= 2
+
+
+def test_command_line_reports_one_pdf_per_subject(tmp_path, capsys):
+    import pypdf
+
+    corpus = write_corpus(tmp_path / "data", n_subjects=2, static_duration_s=4.0)
+    out = tmp_path / "out"
+    code = main(["batch", str(corpus.folder), "-o", str(out), "--design",
+                 str(corpus.design_path), "--no-images", "--reports", "--lang", "fr"])  # fmt: skip
+    stdout, err = capsys.readouterr()
+    assert code == 0, err
+    pdfs = sorted(p.name for p in (out / "reports").iterdir())
+    assert pdfs == ["S01.pdf", "S02.pdf"]
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(out / "reports" / "S01.pdf").pages)
+    assert "Examen statique" in text and "Examen dynamique" in text
+    assert "(report, 3 recording(s))" in stdout
