@@ -1415,25 +1415,13 @@ def plot_group_images(
             interpolation="nearest",
         )
         style._title(ax, f"{difference.level_b} \u2212 {difference.level_a}")
-    medial, lateral = t("figures.feet.medial"), t("figures.feet.lateral")
     for ax in axes:
         ax.set_xlim(view[0], view[1])
         ax.set_ylim(view[2], view[3])
         ax.set_aspect("equal")
         style._style(ax)
         style._labels(ax, t("figures.axis.width_mm"))
-        for x, word, ha in ((0.02, medial, "left"), (0.98, lateral, "right")):
-            ax.text(
-                x,
-                0.01,
-                word,
-                transform=ax.transAxes,
-                ha=ha,
-                va="bottom",
-                fontsize=style._SMALL_PT,
-                color=style._TEXT_GREY,
-                style="italic",
-            )
+        style._medial_lateral(ax, t)
     style._labels(axes[0], ylabel=t("figures.axis.length_mm"))
     group_axes = axes[: len(names)]
     if mean_image is not None:

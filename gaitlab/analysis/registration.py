@@ -66,6 +66,7 @@ __all__ = [
     "STATISTICS",
     "RegisteredImage",
     "anatomical_grid",
+    "check_exam_recording",
     "registered_peak_image",
 ]
 
@@ -252,7 +253,40 @@ def anatomical_grid(
     )
 
 
-def _check_exam(recording: Any, exam: Any) -> tuple[PressureRecording, GridLayout, DynamicExam]:
+def check_exam_recording(recording: Any, exam: Any) -> tuple[PressureRecording, DynamicExam]:
+    """Check that ``recording`` is the grid recording the dynamic ``exam`` was computed from.
+
+    Everything that draws or resamples an exam's prints from the pressure
+    data needs the two to match; a mismatch (another recording, a cut
+    copy) is refused rather than drawn wrong.
+
+    Parameters
+    ----------
+    recording : PressureRecording
+        A grid recording.
+    exam : DynamicExam
+        Its dynamic exam.
+
+    Returns
+    -------
+    tuple of (PressureRecording, DynamicExam)
+        The two, checked.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``exam`` is not a dynamic exam, ``recording`` not a grid recording,
+        or a print of the exam lies outside the recording.
+
+    Examples
+    --------
+    >>> from gaitlab.synth import walkway
+    >>> from gaitlab.analysis.dynamic import dynamic_exam
+    >>> rec = walkway(seed=1, noise=False).recording
+    >>> exam = dynamic_exam(rec, indices=False, region_scheme="none")
+    >>> check_exam_recording(rec, exam)[1] is exam
+    True
+    """
     if not isinstance(exam, DynamicExam):
         raise InvalidParameterError(f"exam must be a DynamicExam, got {type(exam).__name__}")
     if not isinstance(recording, PressureRecording) or not isinstance(recording.layout, GridLayout):
@@ -269,7 +303,7 @@ def _check_exam(recording: Any, exam: Any) -> tuple[PressureRecording, GridLayou
                 f"{p.rows}, cols {p.cols}) lies outside this recording ({recording.n_frames} "
                 f"frames, {rows} x {cols} cells): pass the recording the exam was computed from"
             )
-    return recording, layout, exam
+    return recording, exam
 
 
 def _sample(
@@ -375,7 +409,9 @@ def registered_peak_image(
     >>> 240 < y_top < 270
     True
     """
-    recording, layout, exam = _check_exam(recording, exam)
+    recording, exam = check_exam_recording(recording, exam)
+    layout = recording.layout
+    assert isinstance(layout, GridLayout)  # checked above
     check_option("side", side, ("left", "right"))
     check_option("statistic", statistic, STATISTICS)
     length = None if length_mm is None else check_number("length_mm", length_mm, lo_open=True, lo=0)

@@ -444,10 +444,7 @@ class _Writer:
         text = self.t.number(mean, digits)
         if math.isfinite(sd):
             text += f" ± {self.t.number(sd, digits)}"
-        unit = self.unit(measure)
-        if unit:
-            text += ("" if unit in ("%", "°") and self.t.lang == "en" else "\u00a0") + unit
-        return f"{text} (n = {n})"
+        return f"{self.t.with_unit(text, self.unit(measure))} (n = {n})"
 
 
 def _unit_key(unit: str) -> str:

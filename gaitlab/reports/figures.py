@@ -51,7 +51,11 @@ from gaitlab._validation import check_number, check_option
 from gaitlab.analysis.dynamic import DynamicExam, DynamicStep
 from gaitlab.analysis.footprints import Footprint
 from gaitlab.analysis.regions import region_masks
-from gaitlab.analysis.registration import anatomical_grid, registered_peak_image
+from gaitlab.analysis.registration import (
+    anatomical_grid,
+    check_exam_recording,
+    registered_peak_image,
+)
 from gaitlab.analysis.static import StaticExam
 from gaitlab.analysis.steps import centre_of_pressure_path
 from gaitlab.analysis.timing import GaitEvents
@@ -840,23 +844,17 @@ def plot_romberg(eyes_open: StaticExam, eyes_closed: StaticExam, *, lang: str = 
 # -- dynamic exam: the feet ----------------------------------------------------------------------
 
 
-def _check_walkway(recording: Any, exam: Any) -> tuple[PressureRecording, DynamicExam]:
-    if not isinstance(exam, DynamicExam):
-        raise InvalidParameterError(f"exam must be a DynamicExam, got {type(exam).__name__}")
-    if not isinstance(recording, PressureRecording) or not isinstance(recording.layout, GridLayout):
-        raise InvalidParameterError(
-            "recording must be the grid PressureRecording the dynamic exam was computed from, got "
-            f"{type(recording).__name__}"
-        )
-    rows, cols = recording.layout.shape
-    for p in exam.footprints:
-        if p.last_frame >= recording.n_frames or p.rows[1] > rows or p.cols[1] > cols:
-            raise InvalidParameterError(
-                f"print {p.index} of the exam (frames {p.first_frame}-{p.last_frame}, rows "
-                f"{p.rows}, cols {p.cols}) lies outside this recording ({recording.n_frames} "
-                f"frames, {rows} x {cols} cells): pass the recording the exam was computed from"
-            )
-    return recording, exam
+def _medial_lateral(ax: Axes, t: Translator, *, flip: bool = False) -> None:
+    """Write 'medial' and 'lateral' in the bottom corners of a foot-frame view.
+
+    Medial is on the left (the anatomical frame's negative x) unless ``flip``
+    (a right foot drawn as itself).
+    """
+    medial, lateral = t("figures.feet.medial"), t("figures.feet.lateral")
+    left_word, right_word = (lateral, medial) if flip else (medial, lateral)
+    for x, word, ha in ((0.02, left_word, "left"), (0.98, right_word, "right")):
+        ax.text(x, 0.01, word, transform=ax.transAxes, ha=ha, va="bottom",
+                fontsize=_SMALL_PT, color=_TEXT_GREY, style="italic")  # fmt: skip
 
 
 def _complete(exam: DynamicExam, side: str) -> list[tuple[Footprint, DynamicStep]]:
@@ -1035,7 +1033,7 @@ def plot_feet_peak_pressure(
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['Left foot (n = 2)', 'Right foot (n = 1)']
     """
-    recording, exam = _check_walkway(recording, exam)
+    recording, exam = check_exam_recording(recording, exam)
     check_option("statistic", statistic, ("mean", "max"))
     t = Translator(lang)
     layout = recording.layout
@@ -1152,20 +1150,7 @@ def plot_feet_peak_pressure(
         ax.set_aspect("equal")
         _style(ax)
         _labels(ax, t("figures.axis.width_mm"))
-        medial, lateral = t("figures.feet.medial"), t("figures.feet.lateral")
-        left_word, right_word = (lateral, medial) if flip else (medial, lateral)
-        for x, word, ha in ((0.02, left_word, "left"), (0.98, right_word, "right")):
-            ax.text(
-                x,
-                0.01,
-                word,
-                transform=ax.transAxes,
-                ha=ha,
-                va="bottom",
-                fontsize=_SMALL_PT,
-                color=_TEXT_GREY,
-                style="italic",
-            )
+        _medial_lateral(ax, t, flip=flip)
     _labels(axes[0], ylabel=t("figures.axis.length_mm"))
     if gait_lines and any(f.paths for f in feet.values()):
         handles = [
@@ -1279,7 +1264,7 @@ def plot_force_curves(
     >>> fig.axes[0].get_ylabel(), [line.get_label() for line in fig.axes[0].lines]
     ('Vertical force (% body weight)', ['Left foot (n = 2)', 'Right foot (n = 1)'])
     """
-    recording, exam = _check_walkway(recording, exam)
+    recording, exam = check_exam_recording(recording, exam)
     t = Translator(lang)
     body_weight = exam.body_weight_n
     scale = 100.0 / body_weight if _finite(body_weight) and body_weight > 0 else 1.0

@@ -173,6 +173,19 @@ class Translator:
         if self.lang == "fr":
             text = text.replace(",", _NBSP).replace(".", ",")
         text = text.replace("-", "\u2212")  # a real minus sign
+        return self.with_unit(text, unit)
+
+    def with_unit(self, text: str, unit: str) -> str:
+        r"""Append ``unit`` to formatted ``text`` with this language's spacing.
+
+        No space before ``°``, nor before ``%`` in English; a no-break space
+        otherwise (French typography puts one before ``%``).
+
+        Examples
+        --------
+        >>> Translator("fr").with_unit("12,5 ± 1,0", "%"), Translator("en").with_unit("3", "°")
+        ('12,5 ± 1,0\xa0%', '3°')
+        """
         if not unit:
             return text
         if unit == "°" or (unit == "%" and self.lang == "en"):
