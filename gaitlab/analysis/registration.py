@@ -68,6 +68,7 @@ __all__ = [
     "anatomical_grid",
     "check_exam_recording",
     "registered_peak_image",
+    "sample_cells",
 ]
 
 logger = logging.getLogger(__name__)
@@ -306,17 +307,50 @@ def check_exam_recording(recording: Any, exam: Any) -> tuple[PressureRecording, 
     return recording, exam
 
 
-def _sample(
+def sample_cells(
     block: NDArray[np.float64],
     device_mm: NDArray[np.float64],
     layout: GridLayout,
     r0: int,
     c0: int,
+    *,
+    order: int = 1,
 ) -> NDArray[np.float64]:
-    """Bilinear samples of a block of cells (rows r0.., cols c0..) at device-frame points."""
+    """Sample a block of a grid's cells at device-frame points.
+
+    Parameters
+    ----------
+    block : ndarray, shape (n_rows, n_cols)
+        Values of the cells of rows ``r0..`` and columns ``c0..`` of ``layout``.
+    device_mm : ndarray, shape (n, 2)
+        Points in the device frame, mm.
+    layout : GridLayout
+        The whole grid (its origin and pitches place the block).
+    r0, c0 : int
+        Row and column of the block's first cell.
+    order : {0, 1}
+        1: bilinear between cell centres (values clipped at 0); 0: the value
+        of the cell the point lies in (for masks).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        0 outside the block.
+
+    Examples
+    --------
+    >>> layout = GridLayout(n_rows=2, n_cols=2, row_pitch_mm=10.0, col_pitch_mm=10.0)
+    >>> block = np.array([[0.0, 100.0], [0.0, 100.0]])
+    >>> sample_cells(block, np.array([[10.0, 5.0], [12.0, 5.0]]), layout, 0, 0)
+    array([50., 70.])
+    >>> sample_cells(block, np.array([[12.0, 5.0], [25.0, 5.0]]), layout, 0, 0, order=0)
+    array([100.,   0.])
+    """
     col = (device_mm[:, 0] - layout.origin_mm[0]) / layout.col_pitch_mm - 0.5 - c0
     row = (device_mm[:, 1] - layout.origin_mm[1]) / layout.row_pitch_mm - 0.5 - r0
-    values = ndimage.map_coordinates(block, [row, col], order=1, mode="grid-constant", cval=0.0)
+    values = ndimage.map_coordinates(
+        block, [row, col], order=order, mode="grid-constant", cval=0.0
+    )
     return np.clip(values, 0.0, None)
 
 
@@ -333,7 +367,7 @@ def _print_images(
     peak = np.where(p.mask, frames.max(axis=0), 0.0).astype(np.float64)
     mean = np.where(p.mask, frames.mean(axis=0, dtype=np.float64), 0.0)
     device = p.axis.to_device(points_mm * scale)
-    return _sample(peak, device, layout, r0, c0), _sample(mean, device, layout, r0, c0)
+    return sample_cells(peak, device, layout, r0, c0), sample_cells(mean, device, layout, r0, c0)
 
 
 def registered_peak_image(
