@@ -55,6 +55,7 @@ MODULES = [
     "gaitlab.orthotics.model",
     "gaitlab.orthotics.rules",
     "gaitlab.orthotics.design",
+    "gaitlab.orthotics.literature",
     "gaitlab.drivers",
     "gaitlab.drivers.base",
     "gaitlab.drivers.profile",

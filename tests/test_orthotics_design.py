@@ -188,10 +188,10 @@ def test_heel_lift_on_the_shorter_leg_only():
     design = insole_design(rec, leg_length_difference_mm=12.0, shorter_leg="right")
     right = {e.kind: e for e in design["right"].elements}["heel_lift"]
     left = {e.kind: e for e in design["left"].elements}["heel_lift"]
-    assert right.suggested and right.height_mm == pytest.approx(6.0)
+    assert right.suggested and right.height_mm == pytest.approx(0.6 * 12.0)
     assert (left.suggested, left.reason) == (False, "other_leg_shorter")
     heel = design["right"].heel_centre_mm
-    assert design["right"].top_surface_mm([heel])[0] == pytest.approx(4.0 + 6.0)
+    assert design["right"].top_surface_mm([heel])[0] == pytest.approx(4.0 + 0.6 * 12.0)
     small = insole_design(rec, leg_length_difference_mm=3.0, shorter_leg="right")
     assert {e.kind: e for e in small["right"].elements}["heel_lift"].reason == "below_minimum"
     with pytest.raises(InvalidParameterError, match="shorter_leg"):

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from gaitlab._validation import check_number
 from gaitlab.errors import InvalidParameterError
+from gaitlab.orthotics import literature
 from gaitlab.orthotics.model import DesignElement, OffloadingZone
 
 __all__ = ["DEFAULTS", "INDICATORS", "suggest_elements"]
@@ -45,21 +46,32 @@ __all__ = ["DEFAULTS", "INDICATORS", "suggest_elements"]
 #: Foot-type indicators the posting rule reads.
 INDICATORS = ("cpei_pct", "forefoot_balance_pct", "rearfoot_eversion_deg")
 
-#: Default options of :func:`suggest_elements` (see ``docs/orthotics.md`` for their sources).
+# Published values behind the defaults (docs/orthotics_literature.md has each source).
+_PAD_OFFSET = literature.find("met_pad_distal_edge_offset_mm")
+_PAD_RANGE = literature.find("met_pad_offset_range_mm")
+_POST_ANGLE = literature.find("rearfoot_post_default_deg")
+_LLD_MIN = literature.find("lld_min_for_lift_mm")
+_LIFT_FRACTION = literature.find("heel_lift_initial_fraction")
+_LIFT_MAX = literature.find("heel_lift_in_shoe_max_mm")
+_CPEI_PLANUS = literature.find("cpei_song1996_planus_pct")
+
+#: Default options of :func:`suggest_elements`. Where a published value exists it is used
+#: (:mod:`gaitlab.orthotics.literature`); the CPEI and rearfoot-eversion cut-offs and the pad
+#: size are gaitlab's conventions (no validated cut-off was found; ``docs/orthotics.md``).
 DEFAULTS: dict[str, Any] = {
-    "pad_offset_mm": 8.0,
+    "pad_offset_mm": float(_PAD_OFFSET.bounds[0]),
     "pad_height_mm": 5.0,
     "pad_half_width_fraction": 0.05,
     "pad_half_length_fraction": 0.075,
-    "cpei_cutoffs_pct": (14.0, 28.0),
+    "cpei_cutoffs_pct": (float(_CPEI_PLANUS.bounds[0]), 28.0),
     "forefoot_balance_cutoffs_pct": None,
     "rearfoot_eversion_cutoff_deg": 8.0,
-    "posting_angle_deg": 4.0,
+    "posting_angle_deg": float(_POST_ANGLE.bounds[0]),
     "posting_full_to_fraction": 0.25,
     "posting_zero_at_fraction": 0.45,
-    "lift_min_difference_mm": 5.0,
-    "lift_fraction": 0.5,
-    "lift_max_mm": 10.0,
+    "lift_min_difference_mm": float(_LLD_MIN.bounds[0]),
+    "lift_fraction": float(_LIFT_FRACTION.bounds[0]),
+    "lift_max_mm": float(_LIFT_MAX.bounds[0]),
     "lift_full_to_fraction": 0.25,
     "lift_zero_at_fraction": 0.6,
     "recess_depth_mm": 3.0,
@@ -158,8 +170,10 @@ def _metatarsal_pad(
         ),
         (
             "A pad just proximal to the metatarsal heads lifts the metatarsal shafts and moves "
-            "load off the heads; placed 6-11 mm proximal to the heads it relieved the most "
-            "pressure in Hsi et al. 2005 (see docs/orthotics.md)."
+            f"load off the heads; {_PAD_OFFSET.source} placed its distal edge "
+            f"{_PAD_OFFSET.bounds[0]:g} mm proximal to them, and positions from "
+            f"{_PAD_RANGE.bounds[0]:g} to {_PAD_RANGE.bounds[1]:g} mm all relieved the heads "
+            f"({_PAD_RANGE.source})."
         ),
         {
             "zone_label": zone.label,
@@ -275,8 +289,9 @@ def _posting(
                 f"{votes}: {angle:g} deg {kind.split('_')[0]} rearfoot post",
                 (
                     "A rearfoot post tilts the heel seat: a medial post resists rearfoot "
-                    "eversion (pronation), a lateral post inversion (supination). The angle is a "
-                    "common starting value; the clinician sets it from the examination."
+                    "eversion (pronation), a lateral post inversion (supination). "
+                    f"{_POST_ANGLE.bounds[0]:g} deg is a common starting value "
+                    f"({_POST_ANGLE.source}); the clinician sets it from the examination."
                 ),
                 {**evidence, "angle_deg": angle},
                 shape="wedge",
@@ -347,8 +362,11 @@ def _heel_lift(
             "in the shoe)"
         ),
         (
-            "A heel lift under the shorter leg reduces the difference; lifts are usually "
-            "started below the full difference and limited by the shoe (see docs/orthotics.md)."
+            "A heel lift under the shorter leg reduces the difference. Differences from "
+            f"{_LLD_MIN.bounds[0]:g} mm are usually treated ({_LLD_MIN.source}); lifts start below "
+            f"the full difference ({_LIFT_FRACTION.bounds[0]:.0%}-{_LIFT_FRACTION.bounds[1]:.0%}, "
+            f"{_LIFT_FRACTION.source}) and about {_LIFT_MAX.bounds[0]:g} mm fit inside a shoe "
+            f"({_LIFT_MAX.source})."
         ),
         evidence,
         shape="lift",
