@@ -521,6 +521,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     hits = found[found["significant"].fillna(False).astype(bool)]["metric"].tolist()
     print(f"  foam vs firm, paired by subject, Holm: {len(hits)} significant, e.g. {hits[:3]}")
 
+    print("10. orthotic lab (gaitlab insole): insole design inputs and CAD/CAM files")
+    from gaitlab.orthotics.design import insole_design
+    from gaitlab.orthotics.export import write_design
+
+    design = insole_design(
+        recordings["walkway"],
+        zone_threshold_kpa=400.0,
+        leg_length_difference_mm=8.0,
+        shorter_leg="left",
+    )
+    for side, foot in design.feet.items():
+        suggested = ", ".join(e.kind.replace("_", " ") for e in foot.suggested) or "nothing"
+        print(
+            f"  {side}: length {foot.foot_length_mm:.0f} mm, forefoot {foot.forefoot_width_mm:.0f}"
+            f" mm, {len(foot.zones)} zone(s) >= 400 kPa; suggested: {suggested}"
+        )
+    cad = all(importlib.util.find_spec(m) is not None for m in ("ezdxf", "stl"))
+    formats = ("apd", "svg", "dxf", "stl", "csv") if cad else ("apd", "svg", "csv")
+    if not cad:
+        print("  (DXF and STL skipped: pip install 'gaitlab-toolkit[cad]' to add them)")
+    for kind, paths in write_design(
+        design, out / "insole_design", formats=formats, overwrite=True
+    ).items():
+        for path in paths:
+            note(path, f"insole design: {kind}")
+
     print(f"done: {len(written)} files in {out}/")
     return EXIT_OK
 
@@ -844,6 +870,90 @@ def _cmd_video(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _eversion_values(items: Sequence[str] | None) -> dict[str, float]:
+    """Parse ``--rearfoot-eversion-deg left=6.5`` options."""
+    out: dict[str, float] = {}
+    for item in items or ():
+        side, sep, value = item.partition("=")
+        if not sep or side not in ("left", "right"):
+            raise GaitlabError(
+                f"--rearfoot-eversion-deg takes SIDE=DEGREES with SIDE left or right, got {item!r}"
+            )
+        try:
+            out[side] = float(value)
+        except ValueError:
+            raise GaitlabError(
+                f"--rearfoot-eversion-deg {item!r}: {value!r} is not a number of degrees"
+            ) from None
+    return out
+
+
+def _cmd_insole(args: argparse.Namespace) -> int:
+    from gaitlab.orthotics.design import insole_design
+    from gaitlab.orthotics.export import FORMATS, write_design
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise GaitlabError(f"--formats: unknown {unknown}; choose among {', '.join(FORMATS)}")
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise GaitlabError(f"{out} is a file; -o takes a folder")
+    recording = read_recording(args.file)
+    eversion = _eversion_values(args.rearfoot_eversion_deg)
+    if args.video:
+        from gaitlab.video.analysis import analyze_clip
+
+        video = analyze_clip(
+            args.video,
+            markers=_marker_colours(args.video_markers),
+            side=args.video_side,
+            pressure=recording,
+        )
+        value = video.mean_max_eversion_deg
+        if math.isnan(value):
+            why = video.unavailable.get("mean_max_eversion_deg", "not measured")
+            print(f"{args.video}: no rearfoot eversion for the posting rule ({why})")
+        else:
+            eversion.setdefault(args.video_side, value)
+            print(f"{args.video}: mean maximum rearfoot eversion {value:.1f} deg")
+    design = insole_design(
+        recording,
+        exam=None if args.exam == "auto" else args.exam,
+        sides=None if args.side == "both" else (args.side,),
+        threshold_kpa=args.threshold_kpa,
+        rearfoot_eversion_deg=eversion or None,
+        zone_threshold_kpa=args.zone_threshold_kpa,
+        zone_percentile=args.zone_percentile,
+        leg_length_difference_mm=args.leg_length_difference_mm,
+        shorter_leg=args.shorter_leg,
+        base_thickness_mm=args.base_thickness_mm,
+    )
+    print(f"{args.file}: insole design from the {design.source} exam")
+    for side in ("left", "right"):
+        if side in design.unavailable:
+            print(f"  {side}: not designed: {design.unavailable[side]}")
+            continue
+        if side not in design.feet:
+            continue
+        foot = design[side]
+        print(
+            f"  {side}: {foot.n_prints} print(s); length {foot.foot_length_mm:.0f} mm, forefoot "
+            f"{foot.forefoot_width_mm:.0f} mm, heel {foot.heel_width_mm:.0f} mm, arch index "
+            f"{_fmt(foot.arch_index, digits=2)} ({foot.arch_category}); "
+            f"{len(foot.zones)} offloading zone(s): {foot.zone_rule}"
+        )
+        for element in foot.elements:
+            mark = "suggested" if element.suggested else "not suggested"
+            print(f"    {element.kind.replace('_', ' ')}: {mark}: {element.rule}")
+    print(f"  {design.disclaimer}")
+    written = write_design(design, out, formats=formats, overwrite=args.force)
+    for kind, paths in written.items():
+        for path in paths:
+            print(f"  wrote {path}  ({kind})")
+    return EXIT_OK
+
+
 # -- parser ---------------------------------------------------------------------------------
 
 
@@ -986,6 +1096,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="print every row, not only significant ones")
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write the comparison table")
     p.add_argument("--force", action="store_true", help="overwrite an existing output")
+
+    p = command(
+        "insole",
+        _cmd_insole,
+        "insole design inputs for an orthotic lab (outline, zones, suggestions) and CAD/CAM files",
+    )
+    p.add_argument("file", metavar="REC", help="a walking exam or a standing trial on a mat")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for the files")
+    p.add_argument(
+        "--formats",
+        default="apd,svg,dxf,stl,csv",
+        help="comma-separated: apd, svg, dxf, stl, csv (design.json is always written; "
+        "default: %(default)s)",
+    )
+    p.add_argument("--side", choices=("both", "left", "right"), default="both")
+    p.add_argument("--exam", choices=("auto", "static", "dynamic"), default="auto")
+    p.add_argument("--threshold-kpa", type=float, default=0.0, metavar="KPA", help="contact")
+    zones = p.add_mutually_exclusive_group()
+    zones.add_argument(
+        "--zone-threshold-kpa",
+        type=float,
+        metavar="KPA",
+        help="offloading zones: peak pressure at least this (e.g. 700 barefoot, 200 in-shoe: "
+        "docs/orthotics.md); recesses are suggested only with a threshold",
+    )
+    zones.add_argument(
+        "--zone-percentile",
+        type=float,
+        default=90.0,
+        metavar="P",
+        help="offloading zones: the foot's pixels above this percentile (default: %(default)s)",
+    )
+    p.add_argument(
+        "--leg-length-difference-mm", type=float, default=0.0, metavar="MM", help="as measured"
+    )
+    p.add_argument("--shorter-leg", choices=("left", "right"), help="with a leg-length difference")
+    p.add_argument(
+        "--rearfoot-eversion-deg",
+        action="append",
+        metavar="SIDE=DEG",
+        help="maximum rearfoot eversion measured for a foot, e.g. right=9 (repeatable)",
+    )
+    p.add_argument("--video", metavar="CLIP", help="gait clip from behind, synced with REC")
+    p.add_argument("--video-side", choices=("right", "left"), default="right")
+    p.add_argument("--video-markers", default="green", help="as gaitlab video --markers")
+    p.add_argument(
+        "--base-thickness-mm", type=float, default=4.0, metavar="MM", help="insole blank (STL)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite files in OUTDIR")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")
     p.add_argument("files", nargs="+", metavar="FILE")

@@ -204,6 +204,10 @@ def test_demo_writes_everything_and_refuses_to_clobber(tmp_path, capsys):
     summary = pypdf.PdfReader(out / "summary_care_team_fr_anonymized.pdf")
     assert len(summary.pages) == 1
     assert "Demo Patient" not in summary.pages[0].extract_text()
+    design = json.loads((out / "insole_design" / "design.json").read_text(encoding="utf-8"))
+    assert set(design["feet"]) == {"left", "right"} and "clinician" in design["disclaimer"]
+    for name in ("left.apd", "right.stl", "design.dxf", "design.svg", "left_pressure_1mm.csv"):
+        assert (out / "insole_design" / name).stat().st_size > 1000
     code, _, err = run(["demo", "-o", out], capsys)
     assert_one_line_error(code, err, "not empty", "--force")
     assert run(["demo", "-o", out, "--force"], capsys)[0] == 0

@@ -647,7 +647,7 @@ def _static_indicators(
 
 
 def insole_design(
-    recording: PressureRecording,
+    recording: PressureRecording | ForceRecording,
     *,
     exam: DynamicExam | str | None = None,
     sides: Sequence[str] | None = None,
@@ -669,7 +669,7 @@ def insole_design(
     Parameters
     ----------
     recording : PressureRecording
-        A grid recording (mat, walkway, plate).
+        A grid recording (mat, walkway, plate); anything else is refused.
     exam : DynamicExam or {'auto', 'dynamic', 'static'}, optional
         The recording's dynamic exam when already computed, or which exam to
         run (default ``'auto'``: :func:`gaitlab.analysis.exam.choose_exam`).

@@ -275,7 +275,7 @@ def _posting(
                 _element(
                     kind,
                     reason,
-                    f"not suggested: {why}; {votes}",
+                    f"{why}; {votes}",
                     "Posting is suggested only when the indicators agree on one direction.",
                     evidence,
                 )
