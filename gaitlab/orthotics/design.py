@@ -10,10 +10,11 @@ foot (``docs/orthotics.md`` has every definition and its source):
    mean pressure bilinearly, its contact cells as they are. The images are
    averaged over the prints; a pixel belongs to the averaged footprint when
    it is in contact in at least half of them.
-2. **Outline.** The footprint with gaps narrower than ``join_mm`` closed (the
-   toes join the forefoot), holes filled, smoothed by a Gaussian of
-   ``smooth_mm``, and contoured at one half (:mod:`contourpy`): its area stays
-   within a few per cent of the contact area.
+2. **Outlines.** The contact patches, holes filled, smoothed by a Gaussian of
+   ``smooth_mm`` and contoured at one half (:mod:`contourpy`): their area is
+   the contact area within 2 %. The foot outline is the same with the front
+   of the forefoot and the toes replaced by their convex hull (the toe
+   sulcus belongs to the foot) and narrower gaps bridged (:func:`_foot_shape`).
 3. **Measures** on the outline: foot length along the axis, the widest chord
    across the axis in the heel band (0-27 % of the length) and in the
    forefoot band (55-85 %), the arch index of the averaged footprint.
@@ -48,7 +49,7 @@ import contourpy
 import numpy as np
 from numpy.typing import NDArray
 from scipy import ndimage
-from scipy.spatial import ConvexHull
+from scipy.spatial import ConvexHull, QhullError
 
 from gaitlab._validation import check_number, check_option
 from gaitlab._version import __version__
@@ -77,6 +78,8 @@ HEEL_BAND = (0.0, 0.27)
 FOREFOOT_BAND = (0.55, 0.85)
 # A metatarsal head is the weighted centre of its region's pixels at this share of its peak.
 _MTH_PEAK_SHARE = 0.75
+# The foot outline is convex from this share of the footprint's length on (sulcus and toes).
+_HULL_FROM = 0.70
 # Prints whose contact touches the grid's border this close lie partly outside the grid.
 _MARGIN_MM = 12.0
 
@@ -259,33 +262,70 @@ def _contour(
     return max(lines, key=polygon_area_mm2) if lines else np.zeros((0, 2))
 
 
-def _smooth_shape(
-    mask: NDArray[np.bool_], pixel_mm: float, *, join_mm: float, smooth_mm: float
-) -> NDArray[np.float64]:
-    """Return the footprint, gaps between its patches bridged, filled and smoothed (0..1)."""
-    shape = mask.copy()
-    labels, n = ndimage.label(mask)
+def _hull_fill(mask: NDArray[np.bool_], where: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Return the pixels inside the convex hull of ``mask & where`` (pixel centres)."""
+    rows, cols = np.nonzero(mask & where)
+    if len(rows) < 3:
+        return np.zeros_like(mask)
+    points = np.column_stack([cols, rows]).astype(np.float64)
+    try:
+        hull = ConvexHull(points)
+    except QhullError:  # all on a line
+        return np.zeros_like(mask)
+    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    gc, gr = np.meshgrid(np.arange(c0, c1), np.arange(r0, r1))
+    grid = np.column_stack([gc.ravel(), gr.ravel()]).astype(np.float64)
+    inside = (grid @ hull.equations[:, :2].T + hull.equations[:, 2] <= 1e-9).all(axis=1)
+    out = np.zeros_like(mask)
+    out[r0:r1, c0:c1] = inside.reshape(gc.shape)
+    return out
+
+
+def _foot_shape(
+    mask: NDArray[np.bool_],
+    y: NDArray[np.float64],
+    pixel_mm: float,
+    *,
+    join_mm: float,
+    smooth_mm: float,
+) -> tuple[NDArray[np.float64], str]:
+    """Return the foot's shape from its footprint (0..1, smoothed) and how it was closed.
+
+    The front of the forefoot and the toes (from 70 % of the footprint's
+    length on, about the metatarsal heads) are replaced by their convex hull:
+    the toe sulcus and the notches between the toes, which do not touch the
+    ground, belong to the foot. Behind that,
+    gaps narrower than ``join_mm`` between patches are bridged (pixels the
+    closing adds within ``join_mm / 2`` of two patches), so the concave medial
+    border (the arch) stays as measured. Patches still apart (no midfoot
+    contact at all) are joined by their convex hull.
+    """
+    shape = ndimage.binary_fill_holes(mask)
+    rows = np.nonzero(shape.any(axis=1))[0]
+    y0, y1 = y[rows[0]], y[rows[-1]]
+    front = (y >= y0 + _HULL_FROM * (y1 - y0))[:, np.newaxis] & np.ones_like(shape)
+    shape |= _hull_fill(shape, front)
+    labels, n = ndimage.label(shape)
     if n > 1 and join_mm > 0:
-        # Bridge gaps between separate patches (toes and forefoot) only: a pixel the closing
-        # adds joins the footprint when it lies within join_mm / 2 of two patches or more,
-        # so the concave borders of one patch (the arch) stay as they are.
         closed = ndimage.binary_closing(
-            mask, structure=_disk(join_mm / 2 / pixel_mm), border_value=0
+            shape, structure=_disk(join_mm / 2 / pixel_mm), border_value=0
         )
-        near = np.zeros(mask.shape, dtype=np.int32)
+        near = np.zeros(shape.shape, dtype=np.int32)
         for k in range(1, n + 1):
             distance = ndimage.distance_transform_edt(labels != k) * pixel_mm
             near += distance <= join_mm / 2 + pixel_mm
         shape |= closed & (near >= 2)
-    shape = ndimage.binary_fill_holes(shape)
+        shape = ndimage.binary_fill_holes(shape)
     labels, n = ndimage.label(shape)
+    how = "forefoot hull, gaps bridged"
     if n > 1:
-        sizes = ndimage.sum_labels(shape, labels, index=np.arange(1, n + 1))
-        shape = labels == (int(np.argmax(sizes)) + 1)
+        logger.info("footprint patches %g mm or more apart: joined by their convex hull", join_mm)
+        shape |= _hull_fill(shape, np.ones_like(shape))
+        how = "convex hull of patches far apart (no midfoot contact)"
     image = shape.astype(np.float64)
     if smooth_mm > 0:
         image = ndimage.gaussian_filter(image, smooth_mm / pixel_mm, mode="constant")
-    return image
+    return image, how
 
 
 def _chords(outline: NDArray[np.float64], y_levels: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -519,7 +559,7 @@ def foot_design(
         )
     join = check_number("join_mm", join_mm, lo=0.0)
     smooth = check_number("smooth_mm", smooth_mm, lo=0.0)
-    shape_image = _smooth_shape(contact, pixel, join_mm=join, smooth_mm=smooth)
+    shape_image, _ = _foot_shape(contact, y, pixel, join_mm=join, smooth_mm=smooth)
     outline = _contour(shape_image, x, y)
     outline_area = polygon_area_mm2(outline)
     patches = ndimage.binary_fill_holes(contact).astype(np.float64)
