@@ -112,3 +112,25 @@ def test_insole_bad_recordings(tmp_path, capsys):
     code, _, err = run(["insole", pair, "-o", tmp_path / "o"], capsys)
     one_line_error(code, err, "whole sole")
     assert not (tmp_path / "o").exists()
+
+
+def test_insole_video_without_sync_is_reported_not_used(walk_file, tmp_path, capsys):
+    from gaitlab.video.synthetic import LegMarkers, render_clip
+
+    clip = render_clip(
+        tmp_path / "rear.mp4",
+        n_frames=20,
+        fps=30.0,
+        size=(160, 120),
+        markers=[LegMarkers(side="left", rearfoot_angle_deg=10.0)],
+    )
+    code, text, _ = run(
+        ["insole", walk_file, "-o", tmp_path / "d", "--formats", "svg", "--video", clip.path,
+         "--video-side", "left", "--rearfoot-eversion-deg", "right=3"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    assert "no rearfoot eversion for the posting rule" in text
+    design = json.loads((tmp_path / "d" / "design.json").read_text(encoding="utf-8"))
+    assert design["feet"]["right"]["indicators"]["rearfoot_eversion_deg"] == 3.0
+    assert design["feet"]["left"]["indicators"]["rearfoot_eversion_deg"] is None
