@@ -725,6 +725,41 @@ def _cmd_report(args: argparse.Namespace) -> int:
             sync="auto" if args.video_pressure else None,
         )
         print(f"{args.video}: {video.n_stances} stance phase(s)")
+    design = None
+    if args.insole_design:
+        from gaitlab.analysis.dynamic import DynamicExam
+        from gaitlab.orthotics.design import insole_design
+
+        mats = [
+            e
+            for e in exams
+            if isinstance(e.recording, PressureRecording)
+            and isinstance(e.recording.layout, GridLayout)
+        ]
+        if not mats:
+            raise GaitlabError("--insole-design needs a mat recording (walking or standing)")
+        chosen = next((e for e in mats if e.method == "dynamic_exam"), mats[0])
+        source_exam = chosen.result if isinstance(chosen.result, DynamicExam) else "static"
+        design = insole_design(
+            chosen.recording,
+            exam=source_exam,
+            threshold_kpa=args.threshold_kpa,
+        )
+        print(f"{chosen.name}: insole design from the {design.source} exam")
+    comparison = None
+    if args.insole_compare:
+        from gaitlab.orthotics.before_after import compare_insole
+
+        before_path, after_path = args.insole_compare
+        comparison = compare_insole(
+            read_recording(before_path),
+            read_recording(after_path),
+            labels=tuple(args.insole_labels),
+            threshold_kpa=args.threshold_kpa,
+        )
+        print(
+            f"{before_path} vs {after_path}: {comparison.kind} comparison, feet {comparison.sides}"
+        )
     patient = patient_from_metadata(
         recordings,
         name=args.name,
@@ -742,6 +777,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         summary_only=args.summary_only,
         recommendations=args.recommendation or (),
         video=video,
+        insole_design=design,
+        before_after=comparison,
     )
     for out in outputs:
         path = report.save(out, force=args.force)
@@ -899,6 +936,11 @@ def _cmd_insole(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise GaitlabError(f"{out} is a file; -o takes a folder")
+    reports = [Path(r) for r in args.report or ()]
+    for report_path in reports:  # before the work, so it is not done for nothing
+        if report_path.suffix.lower() not in (".pdf", ".html", ".htm"):
+            raise GaitlabError(f"{report_path}: a report must end in .pdf or .html")
+        check_output(report_path, args.force)
     recording = read_recording(args.file)
     eversion = _eversion_values(args.rearfoot_eversion_deg)
     if args.video:
@@ -951,6 +993,13 @@ def _cmd_insole(args: argparse.Namespace) -> int:
     for kind, paths in written.items():
         for path in paths:
             print(f"  wrote {path}  ({kind})")
+    if reports:
+        from gaitlab.reports.insole_report import insole_design_report
+
+        report = insole_design_report(design, lang=args.lang)
+        for report_path in reports:
+            path = report.save(report_path, force=args.force)
+            print(f"  wrote {path}  (design sheet, {args.lang})")
     return EXIT_OK
 
 
@@ -1055,6 +1104,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--video-side", choices=("right", "left"), default="right")
     p.add_argument("--video-markers", default="green", help="as gaitlab video --markers")
     p.add_argument("--video-pressure", metavar="REC", help="recording to sync the clip with")
+    p.add_argument(
+        "--insole-design",
+        action="store_true",
+        help="add the insole design page (from the walking exam on a mat, else the standing one)",
+    )
+    p.add_argument(
+        "--insole-compare",
+        nargs=2,
+        metavar=("BEFORE", "AFTER"),
+        help="add the before/after page: a recording without and one with the insole",
+    )
+    p.add_argument(
+        "--insole-labels",
+        nargs=2,
+        default=("before", "after"),
+        metavar=("LABEL", "LABEL"),
+        help="names of the two conditions (default: before after; e.g. barefoot orthosis)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing reports")
 
     p = command(
@@ -1144,6 +1211,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--base-thickness-mm", type=float, default=4.0, metavar="MM", help="insole blank (STL)"
     )
+    p.add_argument(
+        "--report",
+        action="append",
+        metavar="OUT",
+        help="also a design sheet for the lab: .pdf or .html (repeatable)",
+    )
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="of the design sheet")
     p.add_argument("--force", action="store_true", help="overwrite files in OUTDIR")
 
     p = command("info", _cmd_info, "describe recordings: device, layout, rate, gaps, force")

@@ -134,3 +134,39 @@ def test_insole_video_without_sync_is_reported_not_used(walk_file, tmp_path, cap
     design = json.loads((tmp_path / "d" / "design.json").read_text(encoding="utf-8"))
     assert design["feet"]["right"]["indicators"]["rearfoot_eversion_deg"] == 3.0
     assert design["feet"]["left"]["indicators"]["rearfoot_eversion_deg"] is None
+
+
+def test_insole_design_sheet_and_report_pages(walk_file, tmp_path, capsys):
+    import pypdf
+
+    sheet = tmp_path / "sheet.pdf"
+    code, text, err = run(
+        ["insole", walk_file, "-o", tmp_path / "d", "--formats", "apd", "--report", sheet,
+         "--lang", "fr"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    pages = "\n".join(p.extract_text() for p in pypdf.PdfReader(sheet).pages)
+    assert "Conception des semelles" in pages and "pas une prescription" in pages
+    # before/after: the same walk with the central forefoot relieved by 30 %
+    from gaitlab import read_recording
+
+    before = read_recording(walk_file)
+    grid = before.grid_kpa.copy()
+    grid[:, : grid.shape[1] // 2] *= 0.7  # the first half of the walkway: a planted change
+    after = PressureRecording.from_grid(grid, row_pitch_mm=5.0, timestamps_s=before.timestamps_s)
+    after_file = tmp_path / "after.h5"
+    write_recording(after_file, after)
+    report = tmp_path / "report.pdf"
+    code, text, err = run(
+        ["report", walk_file, "--insole-design", "--insole-compare", walk_file, after_file,
+         "--insole-labels", "barefoot", "orthosis", "-o", report],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "insole design from the dynamic exam" in text and "mat comparison" in text
+    pages = "\n".join(p.extract_text() for p in pypdf.PdfReader(report).pages)
+    assert "Insole design" in pages and "Before and after the insole" in pages
+    code, _, err = run(["report", walk_file, "--insole-compare", walk_file, "x.h5", "-o",
+                        tmp_path / "r2.pdf"], capsys)  # fmt: skip
+    one_line_error(code, err, "x.h5")

@@ -60,6 +60,8 @@ MODULES = [
     "gaitlab.orthotics.vector",
     "gaitlab.orthotics.mesh",
     "gaitlab.orthotics.export",
+    "gaitlab.orthotics.before_after",
+    "gaitlab.reports.insole_report",
     "gaitlab.drivers",
     "gaitlab.drivers.base",
     "gaitlab.drivers.profile",

@@ -6,10 +6,21 @@
   offloading zones and the suggested elements with their rules
   (:mod:`gaitlab.orthotics.rules`).
 - The result types are in :mod:`gaitlab.orthotics.model`.
+- The files an orthotic lab reads: :func:`gaitlab.orthotics.export.write_design`
+  (PedCAD ``.apd``, SVG, DXF, STL, CSV, JSON).
+- :func:`compare_insole` (:mod:`gaitlab.orthotics.before_after`): per-region
+  change in peak pressure and PTI, and a difference map, between a recording
+  without and one with the insole.
 
 See ``docs/orthotics.md``.
 """
 
+from gaitlab.orthotics.before_after import (
+    BeforeAfter,
+    PressureDifference,
+    RegionChange,
+    compare_insole,
+)
 from gaitlab.orthotics.design import foot_design, insole_design
 from gaitlab.orthotics.model import (
     DISCLAIMER,
@@ -21,6 +32,10 @@ from gaitlab.orthotics.model import (
 
 __all__ = [
     "DISCLAIMER",
+    "BeforeAfter",
+    "PressureDifference",
+    "RegionChange",
+    "compare_insole",
     "DesignElement",
     "FootDesign",
     "InsoleDesign",

@@ -17,8 +17,10 @@ from gaitlab.reports.document import PatientInfo, Report
 from gaitlab.reports.exam_report import ExamInput, exam_report, prepare_exams
 from gaitlab.reports.figures import (
     plot_asymmetry,
+    plot_before_after,
     plot_feet_peak_pressure,
     plot_force_curves,
+    plot_insole_design,
     plot_insole_forces,
     plot_key_frames,
     plot_pressure_map,
@@ -28,6 +30,7 @@ from gaitlab.reports.figures import (
     plot_static_pressure,
     plot_sway,
 )
+from gaitlab.reports.insole_report import insole_design_report
 from gaitlab.reports.norms import check_normal
 
 __all__ = [
@@ -36,9 +39,12 @@ __all__ = [
     "Report",
     "check_normal",
     "exam_report",
+    "insole_design_report",
     "plot_asymmetry",
+    "plot_before_after",
     "plot_feet_peak_pressure",
     "plot_force_curves",
+    "plot_insole_design",
     "plot_insole_forces",
     "plot_key_frames",
     "plot_pressure_map",

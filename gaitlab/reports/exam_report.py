@@ -1372,6 +1372,8 @@ def exam_report(
     recommendations: Sequence[str] = (),
     video: Any = None,
     created: datetime.datetime | None = None,
+    insole_design: Any = None,
+    before_after: Any = None,
 ) -> Report:
     """Build the podiatry report of one visit.
 
@@ -1398,6 +1400,14 @@ def exam_report(
         the video page.
     created : datetime, optional
         Date of the report (default now).
+    insole_design : InsoleDesign, optional
+        An insole design (:func:`gaitlab.orthotics.design.insole_design`):
+        its section (:func:`gaitlab.reports.insole_report.insole_design_section`)
+        comes after the exams, before the methods appendix.
+    before_after : BeforeAfter, optional
+        A comparison without and with the insole
+        (:func:`gaitlab.orthotics.before_after.compare_insole`): its section
+        (:func:`gaitlab.reports.insole_report.before_after_section`) follows.
 
     Returns
     -------
@@ -1439,6 +1449,13 @@ def exam_report(
                 sections.append(_events_section(w, exam))
         if video is not None:
             sections.append(_video_section(w, video))
+        if insole_design is not None or before_after is not None:
+            from gaitlab.reports.insole_report import before_after_section, insole_design_section
+
+            if insole_design is not None:
+                sections.append(insole_design_section(insole_design, t))
+            if before_after is not None:
+                sections.append(before_after_section(before_after, t))
         sections.append(_methods_section(w, ordered, video))
     kinds = [k for k in ("static", "dynamic") if any(e.exam == k for e in ordered)]
     exam_label = " + ".join(t(f"report.{k}.short") for k in kinds)

@@ -81,6 +81,10 @@ __all__ = [
     "plot_insole_forces",
     "plot_rearfoot_angle",
     "plot_key_frames",
+    "ELEMENT_COLOURS",
+    "DIFFERENCE_CMAP",
+    "plot_insole_design",
+    "plot_before_after",
 ]
 
 logger = logging.getLogger(__name__)
@@ -1807,4 +1811,447 @@ def plot_key_frames(video: VideoAnalysis, *, lang: str = "en", stance: int = 0) 
             else t("figures.keyframes.angle_missing")
         )
         ax.set_title(f"{heading}\n{detail}", fontsize=_TICK_PT, color="0.1")
+    return fig
+
+
+# -- insole design and before/after (gaitlab.orthotics) ------------------------------------------
+# Their words come from the ``orthotics`` catalogue (the insole pages own it) and the shared
+# ``figures`` one.
+
+#: Colour of each suggested element's outline on the insole drawing.
+ELEMENT_COLOURS = {
+    "metatarsal_pad": "#e7298a",  # magenta
+    "medial_posting": "#1b9e77",  # teal
+    "lateral_posting": "#e6ab02",  # mustard
+    "heel_lift": "#ff7f00",  # orange
+    "offloading_recess": "#f0f0f0",  # near white, dashed
+}
+#: Diverging colour map of pressure differences: blue where the pressure fell, red where it rose.
+DIFFERENCE_CMAP = "RdBu_r"
+_FALL_COLOUR = "#2166ac"
+_RISE_COLOUR = "#b2182b"
+
+
+def _closed(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return np.vstack([points, points[:1]]) if len(points) else points
+
+
+def _check_translator(t: Any) -> Translator:
+    if not isinstance(t, Translator):
+        raise InvalidParameterError(f"t must be a Translator, got {type(t).__name__}")
+    return t
+
+
+def _design_foot(
+    ax: Axes, foot: Any, t: Translator, norm: Normalize, *, zones: bool, elements: bool
+) -> tuple[ScalarMappable, set[str]]:
+    """Draw one foot of an insole design in the export frame; return the image and kinds drawn."""
+    from matplotlib.patches import Polygon
+
+    flip = foot.side == "left"  # the export frame mirrors the left foot
+    x0, x1, y0, y1 = foot.extent_mm
+    image = np.asarray(foot.peak_kpa, dtype=np.float64)
+    shown = image[:, ::-1] if flip else image
+    extent = (-x1, -x0, y0, y1) if flip else (x0, x1, y0, y1)
+    mappable = ax.imshow(
+        np.where(np.nan_to_num(shown) > 0, shown, np.nan),
+        origin="lower",
+        extent=extent,
+        cmap=PRESSURE_CMAP,
+        norm=norm,
+        interpolation="nearest",
+    )
+    insole = foot.to_export(foot.insole_outline_mm)
+    ax.plot(*_closed(insole).T, color="0.35", linewidth=0.9, linestyle=(0, (4, 2)), gid="insole")
+    ax.plot(
+        *_closed(foot.to_export(foot.outline_mm)).T, color="black", linewidth=1.0, gid="outline"
+    )
+    axis = foot.to_export(foot.axis_mm)
+    ax.plot(
+        *axis.T,
+        color="white",
+        linewidth=0.8,
+        linestyle="-.",
+        gid="axis",
+        path_effects=_halo("0.2", 1.6),
+    )
+    if zones:
+        for zone in foot.zones:
+            outline = foot.to_export(zone.outline_mm)
+            if len(outline) < 3:
+                continue
+            ax.add_patch(
+                Polygon(
+                    outline,
+                    closed=True,
+                    fill=False,
+                    hatch="////",
+                    edgecolor="white",
+                    linewidth=0.8,
+                    gid=f"zone{zone.label}",
+                )
+            )
+            cx, cy = foot.to_export(zone.centroid_mm)[0]
+            ax.text(
+                cx,
+                cy,
+                t("orthotics.figure.zone_label", label=zone.label),
+                ha="center",
+                va="center",
+                fontsize=_SMALL_PT,
+                color="white",
+                fontweight="bold",
+                path_effects=_halo("black", 1.4),
+                zorder=6,
+            )
+    kinds: set[str] = set()
+    if elements:
+        for element in foot.suggested:
+            if len(element.outline_mm) < 3:
+                continue
+            kinds.add(element.kind)
+            ax.plot(
+                *_closed(foot.to_export(element.outline_mm)).T,
+                color=ELEMENT_COLOURS[element.kind],
+                linewidth=1.3,
+                linestyle="--" if element.kind == "offloading_recess" else "-",
+                path_effects=_halo("black", 2.4),
+                gid=element.kind,
+                zorder=5,
+            )
+    for k in range(1, 6):
+        head = foot.mth_mm.get(f"mth{k}")
+        if head is None or not np.all(np.isfinite(head)):
+            continue
+        hx, hy = foot.to_export(head)[0]
+        ax.plot(
+            [hx],
+            [hy],
+            marker="o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            markeredgewidth=0.6,
+            linestyle="none",
+            zorder=7,
+            gid=f"mth{k}",
+        )
+        ax.text(
+            hx,
+            hy,
+            str(k),
+            ha="center",
+            va="center",
+            fontsize=_SMALL_PT - 1.5,
+            color="black",
+            zorder=8,
+        )
+    reach = np.vstack([insole, foot.to_export(foot.outline_mm)])
+    ax.set_xlim(float(reach[:, 0].min()) - 8.0, float(reach[:, 0].max()) + 8.0)
+    ax.set_ylim(float(reach[:, 1].min()) - 8.0, float(reach[:, 1].max()) + 8.0)
+    ax.set_aspect("equal")
+    _style(ax)
+    _labels(ax, t("figures.axis.x_mm"))
+    _medial_lateral(ax, t, flip=flip)
+    return mappable, kinds
+
+
+def plot_insole_design(
+    design: Any, *, t: Translator, zones: bool = True, elements: bool = True
+) -> Figure:
+    """Draw each insole of a design seen from above, with its pressure, outlines and elements.
+
+    Each foot (left foot on the left) is drawn in the **export frame** of
+    :mod:`gaitlab.orthotics.model`: the insole as it lies in the shoe, seen
+    from above, heel at the bottom and x to the wearer's right, so the left
+    foot is the mirror image of its anatomical frame (its image is mirrored,
+    its big toe on the right); x is in mm to the wearer's right, with 0 on
+    the foot axis. On the mean peak-pressure image
+    (``FootDesign.peak_kpa``, one colour scale for both feet, colour bar in
+    kPa): the foot outline (black), the insole blank (dashed grey), the foot
+    axis (dash-dot), the metatarsal heads numbered 1-5, the offloading zones
+    (hatched, labelled Z1, Z2...) and the outline of every suggested element
+    in its colour (:data:`ELEMENT_COLOURS`; the legend names them).
+
+    Parameters
+    ----------
+    design : InsoleDesign
+        The design (:func:`gaitlab.orthotics.design.insole_design`).
+    t : Translator
+        The reader's language (:class:`gaitlab.reports.i18n.Translator`).
+    zones : bool
+        Draw the offloading zones.
+    elements : bool
+        Draw the outlines of the suggested elements.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One image axes per foot (left first) and the colour bar.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``design`` is not an InsoleDesign or ``t`` not a Translator.
+
+    Examples
+    --------
+    >>> from gaitlab.orthotics.design import insole_design
+    >>> from gaitlab.synth import walkway
+    >>> design = insole_design(walkway(seed=1, noise=False).recording)
+    >>> fig = plot_insole_design(design, t=Translator("en"))
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['Left foot', 'Right foot']
+    """
+    from gaitlab.orthotics.model import InsoleDesign
+
+    if not isinstance(design, InsoleDesign):
+        raise InvalidParameterError(f"design must be an InsoleDesign, got {type(design).__name__}")
+    t = _check_translator(t)
+    feet = [design[side] for side in design.sides]
+    top = max(float(np.nanmax(f.peak_kpa, initial=0.0)) for f in feet)
+    norm = Normalize(vmin=0.0, vmax=top if top > 0 else 1.0)
+    fig = Figure(figsize=(2.6 * len(feet) + 0.9, 5.6), layout="constrained")
+    axes = fig.subplots(1, len(feet), sharey=True, squeeze=False)[0]
+    mappable: ScalarMappable | None = None
+    kinds: set[str] = set()
+    for ax, foot in zip(axes, feet, strict=True):
+        mappable, drawn = _design_foot(ax, foot, t, norm, zones=zones, elements=elements)
+        kinds |= drawn
+        _title(ax, t(f"figures.side.{foot.side}_foot"), color=_SIDE_COLOURS[foot.side])
+    _labels(axes[0], ylabel=t("figures.axis.length_mm"))
+    handles: list[Any] = [
+        Line2D([], [], color="black", linewidth=1.0, label=t("orthotics.figure.outline")),
+        Line2D(
+            [],
+            [],
+            color="0.35",
+            linewidth=0.9,
+            linestyle=(0, (4, 2)),
+            label=t("orthotics.figure.insole"),
+        ),
+        Line2D(
+            [], [], color="0.3", linewidth=0.8, linestyle="-.", label=t("orthotics.figure.axis")
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            linestyle="none",
+            label=t("orthotics.figure.mth"),
+        ),
+    ]
+    if zones and any(f.zones for f in feet):
+        handles.append(
+            Patch(
+                facecolor="0.75", hatch="////", edgecolor="white", label=t("orthotics.figure.zone")
+            )
+        )
+    for kind in ELEMENT_COLOURS:
+        if kind in kinds:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=ELEMENT_COLOURS[kind],
+                    linewidth=1.3,
+                    linestyle="--" if kind == "offloading_recess" else "-",
+                    path_effects=_halo("black", 2.4),
+                    label=t(f"orthotics.element.{kind}"),
+                )
+            )
+    if mappable is not None:
+        key = (
+            "figures.colorbar.mean_peak_kpa"
+            if design.source == "dynamic"
+            else "figures.colorbar.peak_kpa"
+        )
+        _colorbar(fig, mappable, list(axes), t(key))
+    _figure_legend(fig, handles, ncols=3)
+    return fig
+
+
+def _condition_label(t: Translator, label: str) -> str:
+    """Return a condition name in the reader's language when the catalogue knows it."""
+    key = f"orthotics.condition.{label}"
+    return t(key) if label.isidentifier() and t.has(key) else label
+
+
+def _region_text(name: str, t: Translator) -> str:
+    if name == "whole_foot":
+        return t("orthotics.figure.whole_foot")
+    return _region_label(name, t)
+
+
+def _difference_view(ax: Axes, diff: Any, norm: Normalize) -> ScalarMappable:
+    """Draw one foot's difference map as itself (the left foot's anatomical mirroring undone)."""
+    flip = diff.side == "left"
+    sign = -1.0 if flip else 1.0
+    points = diff.points_mm * np.array([sign, 1.0])
+    loaded = np.isfinite(diff.difference_kpa)
+    if diff.is_grid:
+        x0, x1, y0, y1 = diff.extent_mm
+        image = diff.image("difference_kpa")
+        mappable: ScalarMappable = ax.imshow(
+            image[:, ::-1] if flip else image,
+            origin="lower",
+            extent=(-x1, -x0, y0, y1) if flip else (x0, x1, y0, y1),
+            cmap=DIFFERENCE_CMAP,
+            norm=norm,
+            interpolation="nearest",
+        )
+        half = np.array(diff.pitch_mm) / 2.0
+        inside = np.isfinite(image[:, ::-1] if flip else image).astype(float)
+        if inside.any() and not inside.all():  # the outline of the loaded area
+            xs = np.unique(points[:, 0])
+            ys = np.unique(points[:, 1])
+            ax.contour(xs, ys, inside, levels=[0.5], colors="0.55", linewidths=0.6)
+    else:
+        diameters = 2.0 * np.sqrt(diff.areas_mm2 / math.pi)
+        common: dict[str, Any] = {
+            "widths": diameters,
+            "heights": diameters,
+            "angles": np.zeros(len(diameters)),
+            "units": "xy",
+            "offsets": points,
+            "offset_transform": ax.transData,
+        }
+        ax.add_collection(
+            EllipseCollection(**common, facecolors="none", edgecolors="0.65", linewidths=0.5)
+        )
+        discs = EllipseCollection(**common, cmap=DIFFERENCE_CMAP, norm=norm, linewidths=0.0)
+        discs.set_array(np.where(loaded, diff.difference_kpa, np.nan))
+        ax.add_collection(discs)
+        mappable = discs
+        half = np.full(2, float(diameters.max()) / 2.0)
+    if loaded.any():
+        shown = points[loaded]
+        margin = half + 6.0
+        ax.set_xlim(shown[:, 0].min() - margin[0], shown[:, 0].max() + margin[0])
+        ax.set_ylim(shown[:, 1].min() - margin[1], shown[:, 1].max() + margin[1])
+    ax.set_facecolor("white")
+    return mappable
+
+
+def plot_before_after(result: Any, *, t: Translator, min_pct: float = 10.0) -> Figure:
+    """Draw, per foot, the map of the change in mean peak pressure and the change per region.
+
+    Top row, one panel per foot compared (left foot on the left, each foot
+    drawn as itself, heel at the bottom): the difference ``after - before``
+    of the mean peak pressure (:attr:`BeforeAfter.maps
+    <gaitlab.orthotics.before_after.BeforeAfter.maps>`: registered images of
+    a mat, or the sensors of insoles), on a diverging colour map centred on
+    0 kPa (:data:`DIFFERENCE_CMAP`: blue where the pressure fell, red where
+    it rose; symmetric limits, the largest absolute difference of both
+    feet), with one colour bar in kPa. Bottom row: a horizontal bar per
+    region and for the whole foot, the change in peak pressure in % of
+    before; bars beyond ``min_pct`` either way are drawn in full colour, the
+    others pale.
+
+    Parameters
+    ----------
+    result : BeforeAfter
+        The comparison (:func:`gaitlab.orthotics.before_after.compare_insole`).
+    t : Translator
+        The reader's language.
+    min_pct : float
+        Changes smaller than this (in %) are drawn pale.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map axes (one per foot), then the bar axes, then the colour bar.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``result`` is not a BeforeAfter or ``t`` not a Translator.
+
+    Examples
+    --------
+    >>> from gaitlab.orthotics.before_after import compare_insole
+    >>> from gaitlab.synth import walkway
+    >>> rec = walkway(seed=1, noise=False).recording
+    >>> fig = plot_before_after(compare_insole(rec, rec, pixel_mm=5.0), t=Translator("en"))
+    >>> fig.axes[0].get_title().startswith("Left foot")
+    True
+    """
+    from gaitlab.orthotics.before_after import BeforeAfter
+
+    if not isinstance(result, BeforeAfter):
+        raise InvalidParameterError(f"result must be a BeforeAfter, got {type(result).__name__}")
+    t = _check_translator(t)
+    threshold = check_number("min_pct", min_pct, lo=0.0)
+    before, after = (_condition_label(t, label) for label in result.labels)
+    sides = result.sides
+    finite = [np.abs(m.difference_kpa[np.isfinite(m.difference_kpa)]) for m in result.maps.values()]
+    limit = max((float(v.max()) for v in finite if v.size), default=0.0)
+    norm = Normalize(vmin=-max(limit, 1.0), vmax=max(limit, 1.0))
+    fig = Figure(figsize=(min(_FULL_WIDTH_IN, 2.9 * len(sides) + 0.9), 7.0), layout="constrained")
+    grid = fig.add_gridspec(2, len(sides), height_ratios=(2.3, 1.0))
+    maps = [fig.add_subplot(grid[0, k]) for k in range(len(sides))]
+    bars = [fig.add_subplot(grid[1, k]) for k in range(len(sides))]
+    mappable: ScalarMappable | None = None
+    for ax, bx, side in zip(maps, bars, sides, strict=True):
+        _title(
+            ax,
+            t(
+                "orthotics.figure.map_title",
+                side=t(f"figures.side.{side}_foot"),
+                before=before,
+                after=after,
+            ),
+            color=_SIDE_COLOURS[side],
+        )
+        diff = result.maps.get(side)
+        if diff is None:
+            ax.text(
+                0.5,
+                0.5,
+                t("orthotics.figure.no_map"),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=_LABEL_PT,
+                color=_TEXT_GREY,
+                wrap=True,
+            )
+            ax.set_xticks([])
+            ax.set_yticks([])
+        else:
+            mappable = _difference_view(ax, diff, norm)
+            ax.set_aspect("equal")
+            _style(ax)
+            _labels(ax, t("figures.axis.width_mm"))
+            _medial_lateral(ax, t, flip=side == "left")
+        names = result.regions(side)
+        values = np.array([result.row(side, n).peak_change_pct for n in names], dtype=float)
+        shown = np.nan_to_num(values, nan=0.0)
+        strong = np.abs(shown) >= threshold
+        colours = [
+            (_FALL_COLOUR if v < 0 else _RISE_COLOUR)
+            if big
+            else ("#92c5de" if v < 0 else "#f4a582")
+            for v, big in zip(shown, strong, strict=True)
+        ]
+        y = np.arange(len(names))[::-1]
+        bx.barh(y, shown, color=colours, height=0.7, gid=f"bars_{side}")
+        bx.axvline(0.0, color="0.3", linewidth=0.6)
+        bx.set_yticks(y, [_region_text(n, t) for n in names])
+        reach = max(float(np.abs(shown).max(initial=0.0)), threshold) * 1.15
+        bx.set_xlim(-reach, reach)
+        _style(bx, grid="x")
+        _labels(bx, t("orthotics.figure.change_peak_pct"))
+    _labels(maps[0], ylabel=t("figures.axis.length_mm"))
+    if mappable is not None:
+        _colorbar(
+            fig,
+            mappable,
+            maps,
+            t("orthotics.figure.difference_kpa", before=before, after=after),
+        )
     return fig

@@ -330,15 +330,16 @@ def _column_widths(
     n = len(texts[0])
     natural = [pad + 1.0] * n
     minimum = [pad + 1.0] * n
-    for row in texts:
+    for i, row in enumerate(texts):
+        face = f"{font}-Bold" if i == 0 else font  # the header row prints in bold
         for k, text in enumerate(row):
             lines = text.splitlines() or [""]
             natural[k] = max(
-                natural[k], pad + max(pdfmetrics.stringWidth(x, font, size) for x in lines)
+                natural[k], pad + max(pdfmetrics.stringWidth(x, face, size) for x in lines)
             )
             words = text.split() or [""]
             minimum[k] = max(
-                minimum[k], pad + max(pdfmetrics.stringWidth(w, font, size) for w in words)
+                minimum[k], pad + max(pdfmetrics.stringWidth(w, face, size) for w in words)
             )
     natural = [max(a, b) for a, b in zip(natural, minimum, strict=True)]
     total = sum(natural)
