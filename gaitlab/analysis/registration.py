@@ -348,9 +348,7 @@ def sample_cells(
     """
     col = (device_mm[:, 0] - layout.origin_mm[0]) / layout.col_pitch_mm - 0.5 - c0
     row = (device_mm[:, 1] - layout.origin_mm[1]) / layout.row_pitch_mm - 0.5 - r0
-    values = ndimage.map_coordinates(
-        block, [row, col], order=order, mode="grid-constant", cval=0.0
-    )
+    values = ndimage.map_coordinates(block, [row, col], order=order, mode="grid-constant", cval=0.0)
     return np.clip(values, 0.0, None)
 
 
