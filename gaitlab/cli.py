@@ -515,8 +515,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         note(path, f"batch table: {name}")
     page = batch_summary(batch.outdir, paths=batch.paths)
     note(page.save(batch.outdir / "summary.html", force=True), "batch summary page")
-    trials = pd.read_csv(batch.tables["trials"])
-    static = trials[trials["exam"] == "static"]
+    trial_table = pd.read_csv(batch.tables["trials"])
+    static = trial_table[trial_table["exam"] == "static"]
     found = compare_groups(static, by="condition", paired_by="subject").table
     hits = found[found["significant"].fillna(False).astype(bool)]["metric"].tolist()
     print(f"  foam vs firm, paired by subject, Holm: {len(hits)} significant, e.g. {hits[:3]}")
@@ -526,7 +526,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from gaitlab.orthotics.export import write_design
 
     design = insole_design(
-        recordings["walkway"],
+        trials["walkway"].recording,
         zone_threshold_kpa=400.0,
         leg_length_difference_mm=8.0,
         shorter_leg="left",
@@ -546,6 +546,30 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     ).items():
         for path in paths:
             note(path, f"insole design: {kind}")
+    # before/after: the in-shoe insoles, and the same walk with an insole that relieves the
+    # forefoot by 25 % (planted in the pressure, so the expected answer is known)
+    from gaitlab.orthotics.before_after import compare_insole
+    from gaitlab.reports.insole_report import insole_design_report
+
+    shod = trials["insoles_grid"].recording  # the synthetic pair of in-shoe insoles
+    relieved = shod.grid_kpa.astype(np.float64)
+    n_rows = relieved.shape[1]
+    relieved[:, round(0.60 * n_rows) : round(0.80 * n_rows)] *= 0.75
+    orthosis = shod.replace(
+        pressure_kpa=relieved.reshape(shod.pressure_kpa.shape).astype(np.float32)
+    )
+    check = compare_insole(shod, orthosis, labels=("shod", "orthosis"))
+    table = check.to_dataframe()
+    for side in check.sides:
+        row = table[(table["side"] == side) & (table["region"] == "mth2")].iloc[0]
+        print(
+            f"  before/after ({side}, in-shoe): MTH2 peak {row['peak_kpa_before']:.0f} -> "
+            f"{row['peak_kpa_after']:.0f} kPa ({row['peak_change_pct']:+.0f} %, planted -25 %)"
+        )
+    for lang in ("en", "fr"):
+        sheet = insole_design_report(design, lang=lang, before_after=check)
+        path = sheet.save(out / "insole_design" / f"design_sheet_{lang}.pdf", force=True)
+        note(path, f"design sheet with the before/after check ({lang})")
 
     print(f"done: {len(written)} files in {out}/")
     return EXIT_OK

@@ -208,6 +208,12 @@ def test_demo_writes_everything_and_refuses_to_clobber(tmp_path, capsys):
     assert set(design["feet"]) == {"left", "right"} and "clinician" in design["disclaimer"]
     for name in ("left.apd", "right.stl", "design.dxf", "design.svg", "left_pressure_1mm.csv"):
         assert (out / "insole_design" / name).stat().st_size > 1000
+    sheet = "\n".join(
+        p.extract_text()
+        for p in pypdf.PdfReader(out / "insole_design" / "design_sheet_fr.pdf").pages
+    )
+    assert "Avant et après la semelle" in sheet
+    assert re.search(r"MTH2 peak \d+ -> \d+ kPa \(-25 %", stdout)
     code, _, err = run(["demo", "-o", out], capsys)
     assert_one_line_error(code, err, "not empty", "--force")
     assert run(["demo", "-o", out, "--force"], capsys)[0] == 0
