@@ -63,7 +63,7 @@ from scipy import special, stats
 
 from gaitlab._validation import check_number, check_option
 from gaitlab.analysis._results import AnalysisResult, plain
-from gaitlab.analysis.registration import RegisteredImage
+from gaitlab.analysis.registration import RegisteredImage, pixel_extent_mm
 from gaitlab.errors import DataFormatError, InvalidParameterError, MissingDependencyError
 from gaitlab.io._files import atomic_output, check_output
 
@@ -1073,13 +1073,7 @@ class GroupImage(AnalysisResult):
     @property
     def extent_mm(self) -> tuple[float, float, float, float]:
         """Outer edges (x0, x1, y0, y1) of the pixels, for ``imshow(..., origin='lower')``."""
-        half = self.pixel_mm / 2.0
-        return (
-            float(self.x_mm[0] - half),
-            float(self.x_mm[-1] + half),
-            float(self.y_mm[0] - half),
-            float(self.y_mm[-1] + half),
-        )
+        return pixel_extent_mm(self.x_mm, self.y_mm, self.pixel_mm)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -1131,13 +1125,7 @@ class DifferenceImage(AnalysisResult):
     @property
     def extent_mm(self) -> tuple[float, float, float, float]:
         """Outer edges (x0, x1, y0, y1) of the pixels, for ``imshow(..., origin='lower')``."""
-        half = self.pixel_mm / 2.0
-        return (
-            float(self.x_mm[0] - half),
-            float(self.x_mm[-1] + half),
-            float(self.y_mm[0] - half),
-            float(self.y_mm[-1] + half),
-        )
+        return pixel_extent_mm(self.x_mm, self.y_mm, self.pixel_mm)
 
 
 def _same_grid(first: Any, other: Any, what: str) -> None:

@@ -67,6 +67,7 @@ __all__ = [
     "RegisteredImage",
     "anatomical_grid",
     "check_exam_recording",
+    "pixel_extent_mm",
     "registered_peak_image",
     "sample_cells",
 ]
@@ -82,6 +83,39 @@ DEFAULT_Y_RANGE_MM = (-10.0, 320.0)
 # With length normalisation the default ranges are these fractions of ``length_mm``.
 _X_FRACTION = (-0.27, 0.27)
 _Y_FRACTION = (-0.04, 1.1)
+
+
+def pixel_extent_mm(
+    x_mm: NDArray[np.float64], y_mm: NDArray[np.float64], pixel_mm: float
+) -> tuple[float, float, float, float]:
+    """Return the outer edges (x0, x1, y0, y1) of a grid of square pixels from their centres.
+
+    What ``imshow(image, origin="lower", extent=...)`` needs to draw the
+    pixels where they are.
+
+    Parameters
+    ----------
+    x_mm, y_mm : ndarray
+        Pixel centres along x and y, increasing.
+    pixel_mm : float
+        Pixel size.
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> pixel_extent_mm(np.array([0.0, 2.0]), np.array([10.0, 12.0, 14.0]), 2.0)
+    (-1.0, 3.0, 9.0, 15.0)
+    """
+    half = pixel_mm / 2.0
+    return (
+        float(x_mm[0] - half),
+        float(x_mm[-1] + half),
+        float(y_mm[0] - half),
+        float(y_mm[-1] + half),
+    )
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -150,13 +184,7 @@ class RegisteredImage(AnalysisResult):
     @property
     def extent_mm(self) -> tuple[float, float, float, float]:
         """Outer edges (x0, x1, y0, y1) of the pixels, for ``imshow(..., origin='lower')``."""
-        half = self.pixel_mm / 2.0
-        return (
-            float(self.x_mm[0] - half),
-            float(self.x_mm[-1] + half),
-            float(self.y_mm[0] - half),
-            float(self.y_mm[-1] + half),
-        )
+        return pixel_extent_mm(self.x_mm, self.y_mm, self.pixel_mm)
 
     @property
     def points_mm(self) -> NDArray[np.float64]:

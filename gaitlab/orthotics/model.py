@@ -38,6 +38,7 @@ from matplotlib.path import Path as _PolygonPath
 from numpy.typing import ArrayLike, NDArray
 
 from gaitlab.analysis._results import AnalysisResult, plain
+from gaitlab.analysis.registration import pixel_extent_mm
 from gaitlab.errors import InvalidParameterError
 
 __all__ = [
@@ -388,13 +389,7 @@ class FootDesign(AnalysisResult):
     @property
     def extent_mm(self) -> tuple[float, float, float, float]:
         """Outer pixel edges (x0, x1, y0, y1), for ``imshow(..., origin='lower')``."""
-        half = self.pixel_mm / 2.0
-        return (
-            float(self.x_mm[0] - half),
-            float(self.x_mm[-1] + half),
-            float(self.y_mm[0] - half),
-            float(self.y_mm[-1] + half),
-        )
+        return pixel_extent_mm(self.x_mm, self.y_mm, self.pixel_mm)
 
     @property
     def suggested(self) -> tuple[DesignElement, ...]:
