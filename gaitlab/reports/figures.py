@@ -180,6 +180,34 @@ def _finite(*values: float) -> bool:
 # -- pressure images -----------------------------------------------------------------------------
 
 
+def _sensor_discs(
+    ax: Axes,
+    centres_mm: NDArray[np.float64],
+    areas_mm2: NDArray[np.float64],
+    values: NDArray[np.float64],
+    *,
+    cmap: Any,
+    norm: Any,
+) -> EllipseCollection:
+    """Draw sparse sensors as discs of their true area (grey rims), coloured by ``values``."""
+    diameters = 2.0 * np.sqrt(np.broadcast_to(areas_mm2, (len(centres_mm),)) / math.pi)
+    common: dict[str, Any] = {
+        "widths": diameters,
+        "heights": diameters,
+        "angles": np.zeros(len(diameters)),
+        "units": "xy",
+        "offsets": centres_mm,
+        "offset_transform": ax.transData,
+    }
+    ax.add_collection(
+        EllipseCollection(**common, facecolors="none", edgecolors="0.65", linewidths=0.5)
+    )
+    discs = EllipseCollection(**common, cmap=cmap, norm=norm, linewidths=0.0)
+    discs.set_array(values)
+    ax.add_collection(discs)
+    return discs
+
+
 def _draw_pressure(
     ax: Axes, layout: Layout, values: NDArray[np.float64], *, vmax_kpa: float
 ) -> ScalarMappable:
@@ -209,22 +237,8 @@ def _draw_pressure(
         return image
     # Sparse sensors: discs of their true area, so the picture keeps its scale in mm.
     centres = layout.centres_mm
-    diameters = 2.0 * np.sqrt(layout.areas_mm2 / math.pi)
-    common: dict[str, Any] = {
-        "widths": diameters,
-        "heights": diameters,
-        "angles": np.zeros(len(diameters)),
-        "units": "xy",
-        "offsets": centres,
-        "offset_transform": ax.transData,
-    }
-    ax.add_collection(
-        EllipseCollection(**common, facecolors="none", edgecolors="0.65", linewidths=0.5)
-    )
-    discs = EllipseCollection(**common, cmap=PRESSURE_CMAP, norm=norm, linewidths=0.0)
-    discs.set_array(shown)
-    ax.add_collection(discs)
-    reach = float(diameters.max())
+    discs = _sensor_discs(ax, centres, layout.areas_mm2, shown, cmap=PRESSURE_CMAP, norm=norm)
+    reach = float(2.0 * np.sqrt(np.max(layout.areas_mm2) / math.pi))  # the largest diameter
     ax.set_xlim(centres[:, 0].min() - reach, centres[:, 0].max() + reach)
     ax.set_ylim(centres[:, 1].min() - reach, centres[:, 1].max() + reach)
     return discs
@@ -2112,21 +2126,14 @@ def _difference_view(ax: Axes, diff: Any, norm: Normalize) -> ScalarMappable:
             ax.contour(xs, ys, inside, levels=[0.5], colors="0.55", linewidths=0.6)
     else:
         diameters = 2.0 * np.sqrt(diff.areas_mm2 / math.pi)
-        common: dict[str, Any] = {
-            "widths": diameters,
-            "heights": diameters,
-            "angles": np.zeros(len(diameters)),
-            "units": "xy",
-            "offsets": points,
-            "offset_transform": ax.transData,
-        }
-        ax.add_collection(
-            EllipseCollection(**common, facecolors="none", edgecolors="0.65", linewidths=0.5)
+        mappable = _sensor_discs(
+            ax,
+            points,
+            diff.areas_mm2,
+            np.where(loaded, diff.difference_kpa, np.nan),
+            cmap=DIFFERENCE_CMAP,
+            norm=norm,
         )
-        discs = EllipseCollection(**common, cmap=DIFFERENCE_CMAP, norm=norm, linewidths=0.0)
-        discs.set_array(np.where(loaded, diff.difference_kpa, np.nan))
-        ax.add_collection(discs)
-        mappable = discs
         half = np.full(2, float(diameters.max()) / 2.0)
     if loaded.any():
         shown = points[loaded]
