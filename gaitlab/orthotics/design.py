@@ -288,8 +288,8 @@ def _foot_shape(
     *,
     join_mm: float,
     smooth_mm: float,
-) -> tuple[NDArray[np.float64], str]:
-    """Return the foot's shape from its footprint (0..1, smoothed) and how it was closed.
+) -> NDArray[np.float64]:
+    """Return the foot's shape from its footprint (0..1, smoothed).
 
     The front of the forefoot and the toes (from 70 % of the footprint's
     length on, about the metatarsal heads) are replaced by their convex hull:
@@ -317,15 +317,13 @@ def _foot_shape(
         shape |= closed & (near >= 2)
         shape = ndimage.binary_fill_holes(shape)
     labels, n = ndimage.label(shape)
-    how = "forefoot hull, gaps bridged"
     if n > 1:
         logger.info("footprint patches %g mm or more apart: joined by their convex hull", join_mm)
         shape |= _hull_fill(shape, np.ones_like(shape))
-        how = "convex hull of patches far apart (no midfoot contact)"
     image = shape.astype(np.float64)
     if smooth_mm > 0:
         image = ndimage.gaussian_filter(image, smooth_mm / pixel_mm, mode="constant")
-    return image, how
+    return image
 
 
 def _chords(outline: NDArray[np.float64], y_levels: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -559,7 +557,7 @@ def foot_design(
         )
     join = check_number("join_mm", join_mm, lo=0.0)
     smooth = check_number("smooth_mm", smooth_mm, lo=0.0)
-    shape_image, _ = _foot_shape(contact, y, pixel, join_mm=join, smooth_mm=smooth)
+    shape_image = _foot_shape(contact, y, pixel, join_mm=join, smooth_mm=smooth)
     outline = _contour(shape_image, x, y)
     outline_area = polygon_area_mm2(outline)
     patches = ndimage.binary_fill_holes(contact).astype(np.float64)
