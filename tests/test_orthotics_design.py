@@ -272,3 +272,15 @@ def test_insoles_and_sparse_layouts_are_refused():
 
 def test_bands_are_documented_constants():
     assert HEEL_BAND[1] < FOREFOOT_BAND[0] < FOREFOOT_BAND[1] <= 1.0
+
+
+def test_an_exam_without_indices_leaves_the_posting_indicators_out():
+    from gaitlab.analysis.dynamic import dynamic_exam
+
+    rec = walkway(seed=1, noise=False, n_passes=2).recording
+    exam = dynamic_exam(rec, indices=False, region_scheme="none")
+    design = insole_design(rec, exam=exam)
+    foot = design["left"]
+    assert math.isnan(foot.indicators["cpei_pct"])
+    assert "indicators.cpei_pct" in foot.unavailable
+    assert foot.elements[1].reason == "no_indicator"

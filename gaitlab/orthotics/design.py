@@ -823,10 +823,11 @@ def insole_design(
         peak, mean, fraction = _average(prints, layout, x, y)
         indicators: dict[str, float] = {}
         if exam_result is not None:
-            indicators["cpei_pct"] = exam_result.per_foot.mean("cpei_pct", s)
-            indicators["forefoot_balance_pct"] = exam_result.per_foot.mean(
-                "forefoot_balance_pct", s
-            )
+            for measure in ("cpei_pct", "forefoot_balance_pct"):
+                try:
+                    indicators[measure] = exam_result.per_foot.mean(measure, s)
+                except KeyError:  # an exam run without indices or regions
+                    indicators[measure] = math.nan
         else:
             indicators.update(_static_indicators(x, y, mean, fraction > 0.0, 1.0))
         if rearfoot_eversion_deg is not None and s in rearfoot_eversion_deg:
