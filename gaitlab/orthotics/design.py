@@ -54,10 +54,11 @@ from scipy.spatial import ConvexHull, QhullError
 from gaitlab._validation import check_number, check_option
 from gaitlab._version import __version__
 from gaitlab.analysis.dynamic import DynamicExam, dynamic_exam
-from gaitlab.analysis.footprints import FootAxis, foot_axis, label_prints
+from gaitlab.analysis.footprints import FootAxis, _touches_edge
 from gaitlab.analysis.indices import arch_index, balance_ratios
 from gaitlab.analysis.regions import region_masks
 from gaitlab.analysis.registration import check_exam_recording, sample_cells
+from gaitlab.analysis.static import _facing, _mat_feet
 from gaitlab.errors import InvalidParameterError, InvalidRecordingError
 from gaitlab.orthotics import rules
 from gaitlab.orthotics.model import FootDesign, InsoleDesign, OffloadingZone, polygon_area_mm2
@@ -138,49 +139,25 @@ def _dynamic_prints(
 def _static_prints(
     recording: PressureRecording, threshold_kpa: float, join_mm: float, facing_deg: float
 ) -> dict[str, tuple[list[_Print], str | None]]:
+    """Return the two feet of a standing trial, found as the static exam finds them."""
     layout = recording.layout
     assert isinstance(layout, GridLayout)
     grid = recording.grid_kpa
     peak = grid.max(axis=0).astype(np.float64)
     mean = grid.mean(axis=0, dtype=np.float64)
-    pitch = max(layout.row_pitch_mm, layout.col_pitch_mm)
-    labels, n = label_prints(peak, pitch_mm=pitch, threshold_kpa=threshold_kpa, join_mm=join_mm)
-    if n == 0:
+    feet = _mat_feet(recording, peak.ravel(), threshold_kpa, 0.5, _facing(facing_deg), join_mm)
+    if not all(feet.present.values()):
         raise InvalidRecordingError(
-            f"no footprint on the mat: no cell is loaded above {threshold_kpa:g} kPa "
-            f"(highest peak {float(peak.max()):g} kPa)"
+            f"a standing trial for insole design needs both feet on the mat: {feet.reason}"
         )
-    areas = ndimage.sum_labels(np.ones_like(peak), labels, index=np.arange(1, n + 1))
-    feet = list(np.argsort(-areas, kind="stable")[:2] + 1)
-    if len(feet) < 2:
-        raise InvalidRecordingError(
-            "only one footprint on the mat: a standing trial for insole design needs both feet "
-            f"apart (feet closer than join_mm={join_mm:g} mm merge into one print)"
-        )
-    angle = math.radians(facing_deg)
-    facing = np.array([math.cos(angle), math.sin(angle)])
-    left_dir = np.array([-facing[1], facing[0]])
-    centres = layout.centres_mm.reshape(*layout.shape, 2)
-    centroids = [centres[labels == k].mean(axis=0) for k in feet]
-    if float(centroids[0] @ left_dir) < float(centroids[1] @ left_dir):
-        feet.reverse()
-    n_rows, n_cols = layout.shape
+    whole = (0, layout.n_rows), (0, layout.n_cols)
     out: dict[str, tuple[list[_Print], str | None]] = {}
-    for side, k in zip(("left", "right"), feet, strict=True):
-        cells = labels == k
-        rows, cols = np.nonzero(cells)
-        inactive = ndimage.binary_dilation(~layout.active)
-        if (
-            rows.min() == 0
-            or cols.min() == 0
-            or rows.max() == n_rows - 1
-            or cols.max() == n_cols - 1
-            or (inactive & cells).any()
-        ):
+    for k, (side, axis) in enumerate(zip(("left", "right"), feet.axes, strict=True)):
+        cells = (feet.masks[2 * k] | feet.masks[2 * k + 1]).reshape(layout.shape)
+        if _touches_edge(cells, *whole, layout.active):
             out[side] = ([], f"the {side} footprint is cut by the mat edge")
-            continue
-        axis = foot_axis(peak, layout, mask=cells, forward=facing, side=side)
-        out[side] = ([_Print(peak, mean, cells, 0, 0, axis)], None)
+        else:
+            out[side] = ([_Print(peak, mean, cells, 0, 0, axis)], None)
     return out
 
 
